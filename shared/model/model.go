@@ -45,6 +45,8 @@ const (
 	CodeParentNotCreated Code = "parent_has_errors"
 	CodeFormulaNoValue   Code = "formula_without_value"
 	CodeWrongCaseType    Code = "case_id_wrong_type"
+	CodeBlankHeader      Code = "blank_header"
+	CodeBlankRow         Code = "blank_row"
 )
 
 // Issue is a finding about the user's data: part of the result, not an error.

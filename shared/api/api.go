@@ -1,0 +1,316 @@
+// Package api holds the wire types of casegate's HTTP APIs, shared by the
+// browser and the server so the two cannot disagree: the native JSON API
+// under /a/{domain}/api/ and the CommCare-compatible bulk upload API.
+package api
+
+import (
+	"casegate/shared/casetype"
+	"casegate/shared/engine"
+	"casegate/shared/model"
+	"casegate/shared/sheet"
+	"casegate/shared/spec"
+)
+
+// Error is every native API error body: {"error": {"code", "message"}}.
+type Error struct {
+	Error ErrorBody `json:"error"`
+}
+
+// ErrorBody names the problem.
+type ErrorBody struct {
+	Code    model.ErrorKind `json:"code"`
+	Message string          `json:"message"`
+}
+
+// Table is one sheet of an import as the page read it (after edits).
+type Table struct {
+	File     string   `json:"file"`
+	Sheet    string   `json:"sheet"`
+	CaseType string   `json:"case_type"`
+	Date1904 bool     `json:"date_1904,omitempty"`
+	Header   []string `json:"header"`
+	Rows     []Row    `json:"rows"`
+}
+
+// Row is one spreadsheet row: its number, its cell texts and their kinds
+// (omitted when every cell is text).
+type Row struct {
+	Num   int          `json:"n"`
+	Cells []string     `json:"c"`
+	Kinds []sheet.Kind `json:"k,omitempty"`
+}
+
+// FromEngine converts tables for the wire.
+func FromEngine(ts []engine.Table) []Table {
+	out := make([]Table, len(ts))
+	for i, t := range ts {
+		wt := Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]Row, len(t.Rows))}
+		for j, r := range t.Rows {
+			wr := Row{Num: r.Num, Cells: make([]string, len(r.Cells))}
+			plain := true
+			for k, c := range r.Cells {
+				wr.Cells[k] = c.Value
+				if c.Kind != sheet.KindText && c.Kind != sheet.KindEmpty {
+					plain = false
+				}
+			}
+			if !plain {
+				wr.Kinds = make([]sheet.Kind, len(r.Cells))
+				for k, c := range r.Cells {
+					wr.Kinds[k] = c.Kind
+				}
+			}
+			wt.Rows[j] = wr
+		}
+		out[i] = wt
+	}
+	return out
+}
+
+// ToEngine converts wire tables back.
+func ToEngine(ts []Table) []engine.Table {
+	out := make([]engine.Table, len(ts))
+	for i, t := range ts {
+		et := engine.Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]sheet.Row, len(t.Rows))}
+		for j, r := range t.Rows {
+			sr := sheet.Row{Num: r.Num, Cells: make([]sheet.Cell, len(r.Cells))}
+			for k, v := range r.Cells {
+				kind := sheet.KindText
+				if v == "" {
+					kind = sheet.KindEmpty
+				}
+				if k < len(r.Kinds) {
+					kind = r.Kinds[k]
+				}
+				sr.Cells[k] = sheet.Cell{Value: v, Kind: kind}
+			}
+			et.Rows[j] = sr
+		}
+		out[i] = et
+	}
+	return out
+}
+
+// CheckRequest asks the server to check an import against its database
+// without committing (the page calls it before the commit button is enabled).
+type CheckRequest struct {
+	Tables  []Table         `json:"tables"`
+	Spec    spec.Spec       `json:"spec"`
+	Choices []engine.Choice `json:"choices,omitempty"`
+}
+
+// CommitRequest is the page's batch. PlanHash is the hash of the plan the
+// page showed; the server commits only if its own plan has the same hash.
+type CommitRequest struct {
+	CheckRequest
+	FileName string `json:"file_name"`
+	PlanHash string `json:"plan_hash"`
+	Comment  string `json:"comment,omitempty"`
+}
+
+// CommitResponse answers a commit (and replays it for the same key).
+type CommitResponse struct {
+	ImportID string         `json:"import_id"`
+	State    string         `json:"state"`
+	Summary  engine.Summary `json:"summary"`
+	Created  int            `json:"created"`
+	Updated  int            `json:"updated"`
+	Skipped  int            `json:"skipped"`
+	Failed   int            `json:"failed"`
+	URL      string         `json:"url"`
+}
+
+// PlanMismatch is the 409 body when the server's plan differs from the page's.
+type PlanMismatch struct {
+	Error      ErrorBody          `json:"error"`
+	ServerHash string             `json:"server_hash"`
+	Rows       []engine.RowResult `json:"rows"` // the server's verdict on the rows that differ
+}
+
+// LookupRequest asks for existing cases by id and by external id.
+type LookupRequest struct {
+	CaseIDs     []string `json:"case_ids,omitempty"`
+	ExternalIDs []string `json:"external_ids,omitempty"`
+}
+
+// LookupResponse answers a LookupRequest.
+type LookupResponse struct {
+	ByID         map[string]model.Case   `json:"by_id"`
+	ByExternalID map[string][]model.Case `json:"by_external_id"`
+}
+
+// CaseIndex is the compact index of a domain's cases the page keeps for
+// offline matching: one row per case of [case_id, case_type, external_id,
+// name, owner_id, parent_case_id, parent_case_type, date_opened].
+type CaseIndex struct {
+	Domain    string     `json:"domain"`
+	Generated string     `json:"generated"`
+	Cases     [][]string `json:"cases"`
+}
+
+// Cases expands an index into cases for engine.NewMemoryCases.
+func (ix CaseIndex) CasesList() []model.Case {
+	out := make([]model.Case, 0, len(ix.Cases))
+	for _, r := range ix.Cases {
+		if len(r) < 8 {
+			continue
+		}
+		c := model.Case{CaseID: r[0], CaseType: r[1], ExternalID: r[2], Name: r[3], OwnerID: r[4], DateOpened: r[7]}
+		if r[5] != "" {
+			c.Parent = &model.Index{CaseID: r[5], CaseType: r[6], Relationship: "child", Identifier: "parent"}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// ImportRecord is one import (a commit, an undo or a bulk API job).
+type ImportRecord struct {
+	ID          string         `json:"id"`
+	Kind        string         `json:"kind"`
+	State       string         `json:"state"`
+	User        string         `json:"user"`
+	FileName    string         `json:"file_name"`
+	CaseType    string         `json:"case_type"`
+	Comment     string         `json:"comment,omitempty"`
+	Summary     engine.Summary `json:"summary"`
+	Created     int            `json:"created"`
+	Updated     int            `json:"updated"`
+	Failed      int            `json:"failed"`
+	ProgressPct int            `json:"progress_percent"`
+	RowsDone    int            `json:"rows_done"`
+	RowsTotal   int            `json:"rows_total"`
+	CreatedAt   string         `json:"created_at"`
+	FinishedAt  string         `json:"finished_at,omitempty"`
+	DurationMS  int64          `json:"duration_ms"`
+	UndoneBy    string         `json:"undone_by,omitempty"`
+	UndoOf      string         `json:"undo_of,omitempty"`
+	Spec        *spec.Spec     `json:"spec,omitempty"`
+	Results     []RowOutcome   `json:"results,omitempty"`
+	Conflicts   []Conflict     `json:"conflicts,omitempty"`
+	Error       string         `json:"error,omitempty"`
+}
+
+// RowOutcome is what an import did with one row.
+type RowOutcome struct {
+	File   string        `json:"file"`
+	Sheet  string        `json:"sheet"`
+	Row    int           `json:"row"`
+	Action engine.Action `json:"action"`
+	CaseID string        `json:"case_id,omitempty"`
+	Issues []model.Issue `json:"issues,omitempty"`
+	// The row as it was, for rows not imported (the error file).
+	Header []string `json:"header,omitempty"`
+	Cells  []string `json:"cells,omitempty"`
+}
+
+// Conflict is a case an undo left alone because it changed since the import.
+type Conflict struct {
+	CaseID     string `json:"case_id"`
+	Name       string `json:"name"`
+	ModifiedOn string `json:"modified_on"`
+	Reason     string `json:"reason"`
+}
+
+// UndoPreview says what undoing an import would change.
+type UndoPreview struct {
+	ImportID  string     `json:"import_id"`
+	Remove    int        `json:"remove"`
+	Restore   int        `json:"restore"`
+	Conflicts []Conflict `json:"conflicts"`
+}
+
+// Imports lists import records, newest first.
+type Imports struct {
+	Imports []ImportRecord `json:"imports"`
+}
+
+// SavedSpec is a named, reusable spec.
+type SavedSpec struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	CaseType   string    `json:"case_type"`
+	Spec       spec.Spec `json:"spec"`
+	CreatedAt  string    `json:"created_at"`
+	UpdatedAt  string    `json:"updated_at"`
+	LastUsedAt string    `json:"last_used_at,omitempty"`
+}
+
+// Specs lists saved specs.
+type Specs struct {
+	Specs []SavedSpec `json:"specs"`
+	Last  string      `json:"last,omitempty"` // id of the last one used for the case type asked for
+}
+
+// CaseTypes lists a domain's case types.
+type CaseTypes struct {
+	CaseTypes []casetype.CaseType `json:"case_types"`
+}
+
+// Me describes the signed-in user.
+type Me struct {
+	Email  string `json:"email"`
+	Domain string `json:"domain"`
+	Role   string `json:"role"`
+}
+
+// Login is the sign-in form.
+type Login struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// CasesPage is GET /a/{domain}/api/cases/.
+type CasesPage struct {
+	Cases []CaseJSON `json:"cases"`
+	Next  string     `json:"next,omitempty"`
+}
+
+// CaseJSON is one case in the DESIGN.md shape.
+type CaseJSON struct {
+	CaseID     string            `json:"case_id"`
+	CaseType   string            `json:"case_type"`
+	ExternalID string            `json:"external_id"`
+	Name       string            `json:"name"`
+	OwnerID    string            `json:"owner_id"`
+	Closed     bool              `json:"closed"`
+	DateOpened string            `json:"date_opened"`
+	Parent     *model.Index      `json:"parent"`
+	Properties map[string]string `json:"properties"`
+}
+
+// BulkUploadResponse is the CommCare bulk upload API's answer.
+type BulkUploadResponse struct {
+	Code      int    `json:"code"`
+	Message   string `json:"message"`
+	StatusURL string `json:"status_url,omitempty"`
+}
+
+// BulkStatus is the CommCare status JSON.
+type BulkStatus struct {
+	State    int          `json:"state"` // 0 pending, 1 started, 2 complete, 3 failed
+	Progress BulkProgress `json:"progress"`
+	Result   BulkResult   `json:"result"`
+}
+
+// BulkProgress is the status's progress.
+type BulkProgress struct {
+	Percent int `json:"percent"`
+}
+
+// BulkResult is the status's result.
+type BulkResult struct {
+	MatchCount   int         `json:"match_count"`
+	CreatedCount int         `json:"created_count"`
+	NumChunks    int         `json:"num_chunks"`
+	Errors       []BulkError `json:"errors"`
+}
+
+// BulkError groups rows by error title and column, as CommCare does.
+type BulkError struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Column      string `json:"column"`
+	Rows        []int  `json:"rows"`
+	Code        string `json:"code,omitempty"` // casegate's stable issue code
+}

@@ -1,0 +1,160 @@
+// Package benchdata generates the benchmark files deterministically:
+// household and member cases, 20 columns (text, ids with leading zeros,
+// dates, numbers, addresses, parents), as csv (UTF-8 or Windows-1252) or xlsx
+// (written by excelize with real Excel dates). Benchmarks and `make bench`
+// generate them at run time; nothing large is committed.
+package benchdata
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Header is the 20 columns of a generated member file.
+var Header = []string{
+	"external_id", "name", "parent_external_id", "parent_type", "dob", "sex", "weight_kg", "phone",
+	"village", "address", "national_id", "date_registered", "height_cm", "occupation", "education",
+	"religion", "marital_status", "language", "notes", "household_size",
+}
+
+var villages = []string{"Kiambu", "Kisumu", "Nakuru", "Nyeri", "Thika", "Meru", "Embu", "Kitui", "São Tomé", "Kraków"}
+var names = []string{"Grace", "Peter", "Mary", "John", "Achieng", "Otieno", "José", "Zoë", "Njeri", "Kiprop"}
+var addrs = []string{"1 Main St, Denver, CO, 80202, US", ",Denver,CO,80202", "12 Moi Ave, Nairobi, , 00100, KE", "5 King St, Toronto, ON, M5H 1A1, CA", ""}
+
+// Row returns row i (0-based) of the generated data; dob is a time.
+func Row(r *rand.Rand, i int) ([]string, time.Time) {
+	dob := time.Date(1950+r.IntN(70), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+	reg := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(600))
+	return []string{
+		fmt.Sprintf("M-%07d", i), names[r.IntN(len(names))] + " " + names[r.IntN(len(names))],
+		fmt.Sprintf("HH-%06d", i/4), "household", dob.Format("2006-01-02"), []string{"female", "male"}[r.IntN(2)],
+		fmt.Sprintf("%d.%d", 3+r.IntN(100), r.IntN(10)), fmt.Sprintf("+254 7%08d", r.IntN(100000000)),
+		villages[r.IntN(len(villages))], addrs[r.IntN(len(addrs))], fmt.Sprintf("%08d", r.IntN(100000000)),
+		reg.Format("02/01/2006"), fmt.Sprint(50 + r.IntN(150)), "farmer", "primary", "none", "single", "sw",
+		"note with, a comma", fmt.Sprint(1 + r.IntN(9)),
+	}, dob
+}
+
+// WriteCSV writes n rows as csv; cp1252 encodes it as Windows-1252 (the
+// generated text is Latin-1, so every character has a byte).
+func WriteCSV(w io.Writer, n int, cp1252 bool) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var out io.Writer = bw
+	if cp1252 {
+		out = latin1Writer{bw}
+	}
+	cw := csv.NewWriter(out)
+	if err := cw.Write(Header); err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(1, uint64(n)))
+	for i := 0; i < n; i++ {
+		row, _ := Row(r, i)
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+type latin1Writer struct{ w io.Writer }
+
+func (l latin1Writer) Write(p []byte) (int, error) {
+	out := make([]byte, 0, len(p))
+	for _, r := range string(p) {
+		if r > 0xff {
+			r = '?'
+		}
+		out = append(out, byte(r))
+	}
+	_, err := l.w.Write(out)
+	return len(p), err
+}
+
+// WriteXLSX writes n rows as a workbook with the dob column as real dates.
+func WriteXLSX(w io.Writer, n int) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		return err
+	}
+	hdr := make([]any, len(Header))
+	for i, h := range Header {
+		hdr[i] = h
+	}
+	if err := sw.SetRow("A1", hdr); err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(1, uint64(n)))
+	cells := make([]any, len(Header))
+	for i := 0; i < n; i++ {
+		row, dob := Row(r, i)
+		for j, v := range row {
+			cells[j] = v
+		}
+		cells[4] = excelize.Cell{StyleID: date, Value: dob}
+		cells[6] = mustFloat(row[6])
+		cells[12] = mustFloat(row[12])
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+func mustFloat(s string) float64 {
+	var f float64
+	_, _ = fmt.Sscan(s, &f)
+	return f
+}
+
+// File writes (once) and returns the path of a generated file in dir:
+// kind is "csv", "cp1252.csv" or "xlsx".
+func File(dir string, n int, kind string) (string, error) {
+	path := filepath.Join(dir, fmt.Sprintf("members-%d.%s", n, kind))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	f, err := os.Create(path + ".tmp")
+	if err != nil {
+		return "", err
+	}
+	switch kind {
+	case "csv":
+		err = WriteCSV(f, n, false)
+	case "cp1252.csv":
+		err = WriteCSV(f, n, true)
+	case "xlsx":
+		err = WriteXLSX(f, n)
+	default:
+		err = fmt.Errorf("unknown kind %q", kind)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	return path, os.Rename(path+".tmp", path)
+}

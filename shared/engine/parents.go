@@ -1,0 +1,329 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+
+	"casegate/shared/model"
+)
+
+// parentCand is a case a parent key could mean: an import row, an existing
+// case, or both (an import row that updates that existing case).
+type parentCand struct {
+	row      int // import row index, -1 if none
+	existing *model.Case
+}
+
+func (c *checker) candCaseType(p parentCand) string {
+	if p.row >= 0 {
+		return c.rows[p.row].res.CaseType
+	}
+	return p.existing.CaseType
+}
+
+func (c *checker) candidate(p parentCand) model.Candidate {
+	if p.row >= 0 {
+		r := c.rows[p.row]
+		cd := model.Candidate{CaseID: r.res.CaseID, CaseType: r.res.CaseType, ExternalID: r.res.ExternalID,
+			File: r.res.File, Sheet: r.res.Sheet, Row: r.res.Row, OwnerID: r.change.OwnerID, DateOpened: r.change.DateOpened}
+		if r.change.Name != nil {
+			cd.Name = *r.change.Name
+		}
+		if len(r.change.Properties) > 0 {
+			cd.Properties = r.change.Properties
+		}
+		return cd
+	}
+	return candidatesOf([]model.Case{*p.existing})[0]
+}
+
+// resolveParents links every row that names a parent to exactly one case,
+// or says why it cannot.
+func (c *checker) resolveParents() error {
+	extRows := map[string][]int{}
+	for i, r := range c.rows {
+		// A row that repeats a new external id is refused, so it is no
+		// parent: its children go to the first row.
+		if r.res.ExternalID != "" && r.res.Action != ActionSkip && !r.dupKey {
+			extRows[r.res.ExternalID] = append(extRows[r.res.ExternalID], i)
+		}
+	}
+	for i, r := range c.rows {
+		if !r.hasParent || r.res.Action == ActionSkip {
+			continue
+		}
+		ct, _ := c.in.Registry.Lookup(r.res.CaseType)
+		ptype := r.parentType
+		if ptype == "" {
+			ptype = ct.ParentType
+		}
+		if ptype == "" {
+			ptype = r.res.CaseType // CommCare's default
+		}
+		switch r.relation {
+		case "", "child":
+			r.relation = "child"
+		case "extension":
+		default:
+			r.errorf(model.CodeInvalidRelation, "parent_relationship_type", r.relation, "parent_relationship_type must be child or extension, not %q.", r.relation)
+			continue
+		}
+		if r.identifier == "" {
+			r.identifier = "parent"
+			if r.relation == "extension" {
+				r.identifier = "host"
+			}
+		}
+		var cands []parentCand
+		if r.parentByID {
+			if cs, ok := c.byID[r.parentKey]; ok {
+				cands = append(cands, parentCand{row: -1, existing: &cs})
+			}
+		} else {
+			merged := map[string]bool{}
+			for _, j := range extRows[r.parentKey] {
+				p := parentCand{row: j}
+				if ex := c.rows[j].existing; ex != nil {
+					p.existing = ex
+					merged[ex.CaseID] = true
+				}
+				cands = append(cands, p)
+			}
+			for _, cs := range c.byExt[r.parentKey] {
+				if !merged[cs.CaseID] {
+					cs := cs
+					cands = append(cands, parentCand{row: -1, existing: &cs})
+				}
+			}
+		}
+		var right, wrong []parentCand
+		for _, p := range cands {
+			if c.candCaseType(p) == ptype {
+				right = append(right, p)
+			} else {
+				wrong = append(wrong, p)
+			}
+		}
+		keyName := "external_id"
+		if r.parentByID {
+			keyName = "case_id"
+		}
+		var pick *parentCand
+		chosen := false
+		switch {
+		case len(right) == 1:
+			pick = &right[0]
+		case len(right) > 1:
+			if p, ok, msg := c.applyChoice(r, ptype, right); ok {
+				pick, chosen = p, true
+			} else {
+				is := r.errorf(model.CodeParentAmbiguous, r.parentCol, r.parentKey, "Parent %s %s matches %d %s cases; choose one.%s", keyName, r.parentKey, len(right), ptype, msg)
+				for _, p := range right {
+					is.Candidates = append(is.Candidates, c.candidate(p))
+				}
+			}
+		case len(wrong) > 0:
+			is := r.errorf(model.CodeParentWrongType, r.parentCol, r.parentKey, "Parent %s %s is a %s case, not %s. Set parent_type if the parent is another type.", keyName, r.parentKey, c.candCaseType(wrong[0]), ptype)
+			for _, p := range wrong {
+				is.Candidates = append(is.Candidates, c.candidate(p))
+			}
+		default:
+			where := "in this import or among existing cases"
+			if c.in.Existing == nil {
+				where = "in this import (no existing cases were given to match against)"
+			}
+			r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.", ptype, keyName, r.parentKey, where)
+		}
+		if pick == nil {
+			continue
+		}
+		par := &Parent{CaseType: ptype, Relationship: r.relation, Identifier: r.identifier, Chosen: chosen}
+		if pick.existing != nil {
+			par.CaseID, par.ExternalID, par.Name, par.Source = pick.existing.CaseID, pick.existing.ExternalID, pick.existing.Name, "existing"
+		}
+		if pick.row >= 0 {
+			pr := c.rows[pick.row]
+			ref := pr.res.Ref()
+			par.Row, par.Source, par.ExternalID = &ref, "import", pr.res.ExternalID
+			if pr.change.Name != nil {
+				par.Name = *pr.change.Name
+			}
+			r.parentIndex = pick.row
+		}
+		if pick.row == i || (par.CaseID != "" && par.CaseID == r.res.CaseID) {
+			r.errorf(model.CodeParentCycle, r.parentCol, r.parentKey, "This row names its own case as its parent.")
+			r.parentIndex = -1
+			continue
+		}
+		r.res.Parent = par
+	}
+	c.findCycles()
+	return nil
+}
+
+// applyChoice honours a person's pick among ambiguous candidates.
+func (c *checker) applyChoice(r *rowState, ptype string, cands []parentCand) (*parentCand, bool, string) {
+	for _, ch := range c.in.Choices {
+		forRow := ch.Row != nil && *ch.Row == r.res.Ref()
+		forKey := ch.Row == nil && ch.Key == r.parentKey && (ch.ParentType == "" || ch.ParentType == ptype)
+		if !forRow && !forKey {
+			continue
+		}
+		for k := range cands {
+			p := &cands[k]
+			if ch.CaseID != "" && p.existing != nil && p.existing.CaseID == ch.CaseID {
+				return p, true, ""
+			}
+			if ch.ParentRow != nil && p.row >= 0 && c.rows[p.row].res.Ref() == *ch.ParentRow {
+				return p, true, ""
+			}
+		}
+		return nil, false, fmt.Sprintf(" (The parent chosen earlier is not one of the candidates any more.)")
+	}
+	return nil, false, ""
+}
+
+// findCycles flags rows whose import parents lead back to themselves.
+func (c *checker) findCycles() {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(c.rows))
+	for start := range c.rows {
+		if color[start] != white {
+			continue
+		}
+		var path []int
+		i := start
+		for i >= 0 && color[i] == white {
+			color[i] = grey
+			path = append(path, i)
+			i = c.rows[i].parentIndex
+		}
+		if i >= 0 && color[i] == grey { // back to the current path: a cycle
+			inCycle := false
+			members := c.cycleRows(i)
+			for _, j := range path {
+				if j == i {
+					inCycle = true
+				}
+				if inCycle {
+					r := c.rows[j]
+					r.errorf(model.CodeParentCycle, r.parentCol, r.parentKey, "Rows %s name each other as parents; a case cannot be its own ancestor.", members)
+					r.parentIndex = -1
+					r.res.Parent = nil
+				}
+			}
+		}
+		for _, j := range path {
+			color[j] = black
+		}
+	}
+}
+
+func (c *checker) cycleRows(start int) string {
+	s := ""
+	seen := map[int]bool{}
+	for i := start; i >= 0 && !seen[i]; i = c.rows[i].parentIndex {
+		seen[i] = true
+		if s != "" {
+			s += ", "
+		}
+		s += fmt.Sprint(c.rows[i].res.Row)
+	}
+	return s
+}
+
+// finish resolves owners, propagates failures from parents to children,
+// settles each row's action and returns the commit order.
+func (c *checker) finish() []int {
+	for _, r := range c.rows {
+		if r.res.Action != ActionSkip {
+			c.resolveOwner(r)
+		}
+	}
+	order := c.topoOrder()
+	for _, i := range order {
+		r := c.rows[i]
+		if r.res.Action == "" {
+			r.res.Action = ActionCreate
+		}
+		if p := r.parentIndex; p >= 0 && r.res.Parent != nil && r.res.Parent.CaseID == "" {
+			pr := c.rows[p]
+			if pr.res.Action == ActionError || pr.res.Action == ActionSkip {
+				r.errorf(model.CodeParentNotCreated, r.parentCol, r.parentKey, "Its parent (row %d) will not be imported, so this row cannot be linked to it. Fix row %d first.", pr.res.Row, pr.res.Row)
+			}
+		}
+		if r.res.HasError() {
+			r.res.Action = ActionError
+		}
+		switch r.res.Action {
+		case ActionCreate, ActionUpdate:
+			ch := r.change
+			ch.Close = r.closeSet
+			if len(ch.Properties) == 0 {
+				ch.Properties = nil
+			}
+			if r.res.Action == ActionUpdate && unchanged(r.existing, &ch, r.res.Parent) {
+				r.res.Action = ActionUnchanged
+				break
+			}
+			r.res.Change = &ch
+		}
+	}
+	return order
+}
+
+// topoOrder lists rows parents-first, otherwise in file order.
+func (c *checker) topoOrder() []int {
+	depth := make([]int, len(c.rows))
+	for i := range c.rows {
+		d := 0
+		for j := c.rows[i].parentIndex; j >= 0 && d <= len(c.rows); j = c.rows[j].parentIndex {
+			d++
+		}
+		depth[i] = d
+	}
+	order := make([]int, len(c.rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return depth[order[a]] < depth[order[b]] })
+	return order
+}
+
+// unchanged reports whether applying ch to cs would change nothing.
+func unchanged(cs *model.Case, ch *Change, p *Parent) bool {
+	if cs == nil {
+		return false
+	}
+	if ch.Name != nil && *ch.Name != cs.Name {
+		return false
+	}
+	if ch.ExternalID != "" && ch.ExternalID != cs.ExternalID {
+		return false
+	}
+	if ch.OwnerID != "" && ch.OwnerID != cs.OwnerID || ch.OwnerName != "" {
+		return false
+	}
+	if ch.DateOpened != "" && ch.DateOpened != cs.DateOpened {
+		return false
+	}
+	if ch.Close && !cs.Closed {
+		return false
+	}
+	for k, v := range ch.Properties {
+		if cs.Properties[k] != v {
+			return false
+		}
+	}
+	if p != nil {
+		if cs.Parent == nil || p.CaseID == "" || cs.Parent.CaseID != p.CaseID ||
+			cs.Parent.Relationship != p.Relationship || cs.Parent.Identifier != p.Identifier {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,235 @@
+package sheet
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// tokKind is a token of the minimal XML scanner used for the large parts
+// (worksheets, shared strings): a hand loop over the inflated bytes is what
+// makes reading 100,000 rows fast in the browser, where encoding/xml's
+// allocations dominate.
+type tokKind uint8
+
+const (
+	tokEOF tokKind = iota
+	tokStart
+	tokEnd
+	tokText
+)
+
+type scanner struct {
+	b    []byte
+	i    int
+	err  error
+	name []byte // local name of the last tag
+	attr []byte // raw attributes of the last start tag
+	self bool   // the last start tag closed itself
+	text []byte // raw text (entities not decoded) of the last text token
+	cdat bool   // text came from CDATA
+}
+
+func (s *scanner) next() tokKind {
+	b := s.b
+	if s.i >= len(b) {
+		return tokEOF
+	}
+	if b[s.i] != '<' {
+		j := bytes.IndexByte(b[s.i:], '<')
+		if j < 0 {
+			j = len(b) - s.i
+		}
+		s.text, s.cdat = b[s.i:s.i+j], false
+		s.i += j
+		return tokText
+	}
+	if s.i+1 >= len(b) {
+		s.err = errTruncated
+		return tokEOF
+	}
+	switch b[s.i+1] {
+	case '/':
+		j := bytes.IndexByte(b[s.i:], '>')
+		if j < 0 {
+			s.err = errTruncated
+			return tokEOF
+		}
+		s.name = local(bytes.TrimSpace(b[s.i+2 : s.i+j]))
+		s.i += j + 1
+		return tokEnd
+	case '?':
+		j := bytes.Index(b[s.i:], []byte("?>"))
+		if j < 0 {
+			s.err = errTruncated
+			return tokEOF
+		}
+		s.i += j + 2
+		return s.next()
+	case '!':
+		if bytes.HasPrefix(b[s.i:], []byte("<![CDATA[")) {
+			j := bytes.Index(b[s.i:], []byte("]]>"))
+			if j < 0 {
+				s.err = errTruncated
+				return tokEOF
+			}
+			s.text, s.cdat = b[s.i+9:s.i+j], true
+			s.i += j + 3
+			return tokText
+		}
+		if bytes.HasPrefix(b[s.i:], []byte("<!--")) {
+			j := bytes.Index(b[s.i:], []byte("-->"))
+			if j < 0 {
+				s.err = errTruncated
+				return tokEOF
+			}
+			s.i += j + 3
+			return s.next()
+		}
+		s.err = errDoctype
+		return tokEOF
+	}
+	// A start tag: find its end outside quoted attribute values.
+	j := s.i + 1
+	q := byte(0)
+	for ; j < len(b); j++ {
+		c := b[j]
+		if q != 0 {
+			if c == q {
+				q = 0
+			}
+			continue
+		}
+		if c == '"' || c == '\'' {
+			q = c
+		} else if c == '>' {
+			break
+		}
+	}
+	if j >= len(b) {
+		s.err = errTruncated
+		return tokEOF
+	}
+	tag := b[s.i+1 : j]
+	s.self = len(tag) > 0 && tag[len(tag)-1] == '/'
+	if s.self {
+		tag = tag[:len(tag)-1]
+	}
+	k := 0
+	for k < len(tag) && tag[k] != ' ' && tag[k] != '\t' && tag[k] != '\n' && tag[k] != '\r' {
+		k++
+	}
+	s.name, s.attr = local(tag[:k]), tag[k:]
+	s.i = j + 1
+	return tokStart
+}
+
+var errTruncated = &xmlError{"the XML ends in the middle of a tag"}
+
+// local drops a namespace prefix: "x:row" → "row".
+func local(n []byte) []byte {
+	if i := bytes.IndexByte(n, ':'); i >= 0 {
+		return n[i+1:]
+	}
+	return n
+}
+
+// attrValue returns the raw value of attribute name (unprefixed match).
+func attrValue(attrs []byte, name string) []byte {
+	for i := 0; i < len(attrs); {
+		for i < len(attrs) && (attrs[i] == ' ' || attrs[i] == '\t' || attrs[i] == '\n' || attrs[i] == '\r') {
+			i++
+		}
+		start := i
+		for i < len(attrs) && attrs[i] != '=' && attrs[i] != ' ' {
+			i++
+		}
+		key := attrs[start:i]
+		for i < len(attrs) && attrs[i] != '"' && attrs[i] != '\'' {
+			i++
+		}
+		if i >= len(attrs) {
+			return nil
+		}
+		q := attrs[i]
+		i++
+		vs := i
+		for i < len(attrs) && attrs[i] != q {
+			i++
+		}
+		val := attrs[vs:min(i, len(attrs))]
+		i++
+		if string(local(key)) == name && (len(key) == len(name) || !bytes.HasPrefix(key, []byte("xmlns"))) {
+			return val
+		}
+	}
+	return nil
+}
+
+// unescape decodes the five XML entities and character references.
+func unescape(b []byte) ([]byte, error) {
+	if bytes.IndexByte(b, '&') < 0 {
+		return b, nil
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '&' {
+			out = append(out, b[i])
+			continue
+		}
+		j := bytes.IndexByte(b[i:], ';')
+		if j < 0 || j > 12 {
+			return nil, &xmlError{"a malformed character entity"}
+		}
+		ent := string(b[i+1 : i+j])
+		switch ent {
+		case "amp":
+			out = append(out, '&')
+		case "lt":
+			out = append(out, '<')
+		case "gt":
+			out = append(out, '>')
+		case "quot":
+			out = append(out, '"')
+		case "apos":
+			out = append(out, '\'')
+		default:
+			if len(ent) < 2 || ent[0] != '#' {
+				return nil, &xmlError{"an unknown entity &" + ent + ";"}
+			}
+			var n uint64
+			var err error
+			if ent[1] == 'x' || ent[1] == 'X' {
+				n, err = strconv.ParseUint(ent[2:], 16, 32)
+			} else {
+				n, err = strconv.ParseUint(ent[1:], 10, 32)
+			}
+			if err != nil || !utf8.ValidRune(rune(n)) {
+				return nil, &xmlError{"a bad character reference &" + ent + ";"}
+			}
+			out = utf8.AppendRune(out, rune(n))
+		}
+		i += j
+	}
+	return out, nil
+}
+
+// decodeOOXMLEscapes turns Excel's _xHHHH_ escapes (control characters in
+// strings) back into characters.
+func decodeOOXMLEscapes(s string) string {
+	if len(s) < 7 || !bytes.Contains([]byte(s), []byte("_x")) {
+		return s
+	}
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if i+6 < len(s) && s[i] == '_' && s[i+1] == 'x' && s[i+6] == '_' {
+			if n, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil {
+				b = utf8.AppendRune(b, rune(n))
+				i += 6
+				continue
+			}
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}

@@ -1,0 +1,372 @@
+package sheet
+
+import (
+	"bytes"
+	"strings"
+
+	"casegate/shared/model"
+)
+
+func readXLSX(name string, data []byte, opt Options) (*Book, error) {
+	z, err := openZip(name, data, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	var chosen []sheetRef
+	if opt.Sheet != "" {
+		for _, s := range z.sheets {
+			if s.name == opt.Sheet || strings.EqualFold(s.name, opt.Sheet) && len(chosen) == 0 {
+				chosen = []sheetRef{s}
+			}
+		}
+		if len(chosen) == 0 {
+			var names []string
+			for _, s := range z.sheets {
+				names = append(names, s.name)
+			}
+			return nil, model.Errorf(model.EInvalid, "%s has no sheet named %q; its sheets are %s.", name, opt.Sheet, strings.Join(names, ", "))
+		}
+	} else {
+		for _, s := range z.sheets {
+			if !s.hidden {
+				chosen = append(chosen, s)
+			}
+		}
+		if len(chosen) == 0 {
+			return nil, model.Errorf(model.EInvalid, "%s has only hidden sheets; choose one by name.", name)
+		}
+	}
+	styles, err := z.styleKinds()
+	if err != nil {
+		return nil, err
+	}
+	sst, err := z.sharedStrings()
+	if err != nil {
+		return nil, err
+	}
+	book := &Book{Format: "xlsx", Date1904: z.date1904}
+	for _, ref := range chosen {
+		raw, err := z.read(ref.part)
+		if err != nil {
+			return nil, err
+		}
+		if raw == nil {
+			return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: the part of sheet %q (%s) is missing.", name, ref.name, ref.part)
+		}
+		sh, err := z.readSheet(ref, raw, styles, sst, opt)
+		if err != nil {
+			return nil, err
+		}
+		book.Sheets = append(book.Sheets, *sh)
+	}
+	return book, nil
+}
+
+// sharedStrings reads the shared string table: plain <t> and rich-text
+// runs concatenated, phonetic runs (<rPh>) left out.
+func (z *zipBook) sharedStrings() ([]string, error) {
+	raw, err := z.read("\x00sst")
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var out []string
+	s := scanner{b: raw}
+	var cur []byte
+	inSI, inT, inPh := false, false, 0
+	for {
+		switch s.next() {
+		case tokEOF:
+			if s.err != nil {
+				return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: the shared strings cannot be read (%v).", z.name, s.err)
+			}
+			return out, nil
+		case tokStart:
+			switch string(s.name) {
+			case "si":
+				inSI, cur = true, cur[:0]
+				if s.self {
+					out = append(out, "")
+					inSI = false
+				}
+			case "t":
+				inT = !s.self
+			case "rPh":
+				if !s.self {
+					inPh++
+				}
+			}
+		case tokEnd:
+			switch string(s.name) {
+			case "si":
+				out = append(out, decodeOOXMLEscapes(string(cur)))
+				inSI = false
+			case "t":
+				inT = false
+			case "rPh":
+				inPh--
+			}
+		case tokText:
+			if inSI && inT && inPh == 0 {
+				t := s.text
+				if !s.cdat {
+					if t, err = unescape(t); err != nil {
+						return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: the shared strings hold %v.", z.name, err)
+					}
+				}
+				cur = append(cur, t...)
+			}
+		}
+	}
+}
+
+// colIndex reads the column letters of a cell reference ("AB12" → 28).
+func colIndex(ref []byte) (int, bool) {
+	n := 0
+	i := 0
+	for ; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			n = n*26 + int(c-'A'+1)
+		case c >= 'a' && c <= 'z':
+			n = n*26 + int(c-'a'+1)
+		default:
+			return n, i > 0
+		}
+		if n > 1<<24 {
+			return n, true
+		}
+	}
+	return n, i > 0
+}
+
+func atoi(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// readSheet scans one worksheet.
+func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []string, opt Options) (*Sheet, error) {
+	lim := opt.Limits
+	sh := &Sheet{Name: ref.name, Hidden: ref.hidden, HeaderRow: opt.HeaderRow}
+	s := scanner{b: raw}
+	bad := func(format string, a ...any) error {
+		return model.Errorf(model.EInvalid, "%s, sheet %s: "+format, append([]any{z.name, ref.name}, a...)...)
+	}
+	var (
+		inData, inRow, inCell, inV, inIS, inT bool
+		inPh                                  int
+		rowNum, col                           int
+		cells                                 []Cell
+		cellRef, cellT                        []byte
+		cellS                                 int
+		v, isText                             []byte
+		lastRow                               int
+	)
+	total := int64(len(raw))
+	step := total/50 + 1
+	next := int64(0)
+	flushRow := func() error {
+		if rowNum < opt.HeaderRow {
+			return nil
+		}
+		if rowNum == opt.HeaderRow {
+			sh.Header = header(cells)
+			return nil
+		}
+		if blank(cells) {
+			return nil
+		}
+		if len(sh.Rows) >= lim.MaxRows {
+			return model.Errorf(model.ETooLarge, "%s, sheet %s: row %s is over the limit of %s rows.", z.name, ref.name, thousands(rowNum), thousands(lim.MaxRows))
+		}
+		sh.Rows = append(sh.Rows, Row{Num: rowNum, Cells: cells})
+		return nil
+	}
+	endCell := func() error {
+		var c Cell
+		val := string(v)
+		if inIS || string(cellT) == "inlineStr" {
+			val = decodeOOXMLEscapes(string(isText))
+		}
+		switch string(cellT) {
+		case "s":
+			idx, ok := atoi(bytes.TrimSpace(v))
+			if !ok || idx >= len(sst) {
+				return bad("cell %s points to shared string %q, which does not exist.", cellRef, v)
+			}
+			c = Cell{Value: sst[idx], Kind: KindText}
+		case "inlineStr", "str":
+			c = Cell{Value: decodeOOXMLEscapes(val), Kind: KindText}
+		case "b":
+			if strings.TrimSpace(val) == "1" || strings.EqualFold(strings.TrimSpace(val), "true") {
+				c = Cell{Value: "TRUE", Kind: KindBool}
+			} else {
+				c = Cell{Value: "FALSE", Kind: KindBool}
+			}
+		case "e":
+			c = Cell{Value: val, Kind: KindError}
+		case "d":
+			c = Cell{Value: strings.Replace(strings.TrimSuffix(val, "Z"), "T", " ", 1), Kind: KindDate}
+			if strings.HasSuffix(c.Value, " 00:00:00") {
+				c.Value = c.Value[:10]
+			}
+		default:
+			val = strings.TrimSpace(val)
+			if val == "" {
+				break
+			}
+			fk := fmtNumber
+			if cellS >= 0 && cellS < len(styles) {
+				fk = styles[cellS]
+			}
+			if fk == fmtNumber {
+				c = Cell{Value: formatNumber(val), Kind: KindNumber}
+			} else {
+				c.Value, c.Kind = formatDate(val, fk, z.date1904)
+			}
+		}
+		if c.Value == "" {
+			c.Kind = KindEmpty
+			return nil // empty cells take no room: trailing styled cells stay out
+		}
+		if col > lim.MaxCols {
+			return model.Errorf(model.ETooLarge, "%s, sheet %s: cell %s%d is beyond the limit of %d columns.", z.name, ref.name, ColName(col), rowNum, lim.MaxCols)
+		}
+		for len(cells) < col {
+			cells = append(cells, Cell{})
+		}
+		cells[col-1] = c
+		return nil
+	}
+	for {
+		tk := s.next()
+		if tk == tokEOF {
+			if s.err != nil {
+				return nil, bad("the worksheet cannot be read (%v).", s.err)
+			}
+			break
+		}
+		switch tk {
+		case tokStart:
+			name := s.name
+			switch {
+			case string(name) == "sheetData":
+				inData = !s.self
+			case !inData:
+			case string(name) == "row":
+				if r, ok := atoi(attrValue(s.attr, "r")); ok {
+					if r <= lastRow {
+						return nil, bad("row %d comes after row %d; the rows are out of order.", r, lastRow)
+					}
+					rowNum = r
+				} else {
+					rowNum = lastRow + 1
+				}
+				lastRow, col, cells, inRow = rowNum, 0, make([]Cell, 0, max(8, len(sh.Header))), !s.self
+				if s.self {
+					if err := flushRow(); err != nil {
+						return nil, err
+					}
+				}
+				if opt.Progress != nil && int64(s.i) >= next {
+					opt.Progress(int64(s.i), total)
+					next = int64(s.i) + step
+				}
+			case string(name) == "c" && inRow:
+				cellRef = attrValue(s.attr, "r")
+				if c, ok := colIndex(cellRef); ok {
+					if c <= col {
+						return nil, bad("cell %s comes after column %s in row %d; the cells are out of order.", cellRef, ColName(col), rowNum)
+					}
+					col = c
+				} else {
+					col++
+				}
+				cellT = attrValue(s.attr, "t")
+				cellS = -1
+				if st, ok := atoi(attrValue(s.attr, "s")); ok {
+					cellS = st
+				}
+				v, isText, inIS = v[:0], isText[:0], false
+				inCell = !s.self
+				if s.self && col > lim.MaxCols+16384 {
+					return nil, bad("cell %s is beyond the last column Excel allows.", cellRef)
+				}
+			case inCell && string(name) == "v":
+				inV = !s.self
+			case inCell && string(name) == "is":
+				inIS = true
+			case inIS && string(name) == "t":
+				inT = !s.self
+			case inIS && string(name) == "rPh":
+				if !s.self {
+					inPh++
+				}
+			}
+		case tokEnd:
+			switch string(s.name) {
+			case "sheetData":
+				inData = false
+			case "row":
+				if inRow {
+					if err := flushRow(); err != nil {
+						return nil, err
+					}
+				}
+				inRow = false
+			case "c":
+				if inCell {
+					if err := endCell(); err != nil {
+						return nil, err
+					}
+				}
+				inCell, inV, inT = false, false, false
+			case "v":
+				inV = false
+			case "t":
+				inT = false
+			case "rPh":
+				inPh--
+			}
+		case tokText:
+			if !inCell {
+				continue
+			}
+			t := s.text
+			var err error
+			if !s.cdat && (inV || inT) {
+				if t, err = unescape(t); err != nil {
+					return nil, bad("cell %s holds %v.", cellRef, err)
+				}
+			}
+			if inV {
+				v = append(v, t...)
+			} else if inT && inPh == 0 {
+				isText = append(isText, t...)
+			}
+		}
+	}
+	if sh.Header == nil {
+		if lastRow == 0 {
+			return nil, model.Errorf(model.EInvalid, "%s, sheet %s is empty.", z.name, ref.name)
+		}
+		return nil, model.Errorf(model.EInvalid, "%s, sheet %s has no row %d to use as the header.", z.name, ref.name, opt.HeaderRow)
+	}
+	if blank(toCells(sh.Header)) {
+		return nil, model.Errorf(model.EInvalid, "%s, sheet %s: the header row (row %d) is empty; the first row must name the columns.", z.name, ref.name, opt.HeaderRow)
+	}
+	if opt.Progress != nil {
+		opt.Progress(total, total)
+	}
+	return sh, nil
+}
