@@ -22,6 +22,7 @@ type Write struct {
 // parent is created by the same commit gets the parent's new id.
 func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, owner string) []Write {
 	created := map[RowRef]string{} // import row → the case id it wrote
+	current := map[string]model.Case{} // cases as earlier writes of this commit left them
 	var out []Write
 	for _, i := range p.Order {
 		r := &p.Rows[i]
@@ -35,9 +36,11 @@ func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, ow
 			w.Create = true
 			c = model.Case{CaseID: newID(), CaseType: r.CaseType, OwnerID: owner, DateOpened: now[:min(10, len(now))], Properties: map[string]string{}}
 		} else {
-			before, ok := existing[r.CaseID]
+			before, ok := current[r.CaseID]
 			if !ok {
-				continue // the plan was checked against these cases: cannot happen
+				if before, ok = existing[r.CaseID]; !ok {
+					continue // the plan was checked against these cases: cannot happen
+				}
 			}
 			b := before
 			b.Properties = maps.Clone(before.Properties)
@@ -86,6 +89,7 @@ func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, ow
 		c.ModifiedOn = now
 		created[r.Ref()] = c.CaseID
 		w.After = c
+		current[c.CaseID] = c
 		out = append(out, w)
 	}
 	return out

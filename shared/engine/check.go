@@ -37,7 +37,7 @@ type rowState struct {
 	ownerIDSet  bool
 	existing    *model.Case
 	dupKey      bool // repeats the external id another row creates
-	parentIndex int // import row index of the parent, -1 if none
+	parentIndex int  // import row index of the parent, -1 if none
 }
 
 func (r *rowState) add(sev model.Severity, code model.Code, col, val, msg string) *model.Issue {

@@ -157,4 +157,3 @@ func ColumnLetter(i int) string {
 	}
 	return s
 }
-

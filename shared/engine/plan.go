@@ -153,10 +153,10 @@ func (p *Plan) seal() {
 // Report is the check command's JSON report: the plan without the commit
 // details.
 type Report struct {
-	Summary Summary      `json:"summary"`
-	Notices []Notice     `json:"notices,omitempty"`
-	Rows    []ReportRow  `json:"rows"`
-	Hash    string       `json:"hash"`
+	Summary Summary     `json:"summary"`
+	Notices []Notice    `json:"notices,omitempty"`
+	Rows    []ReportRow `json:"rows"`
+	Hash    string      `json:"hash"`
 }
 
 // ReportRow is one row of a Report.

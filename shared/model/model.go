@@ -109,15 +109,15 @@ type Owner struct {
 type ErrorKind string
 
 const (
-	EInvalid      ErrorKind = "invalid"       // the request or file cannot be used
-	ENotFound     ErrorKind = "not_found"     // no such object (or another domain's)
-	EConflict     ErrorKind = "conflict"      // state changed; retry or review
-	EUnauthorized ErrorKind = "unauthorized"  // no or bad credentials
-	EForbidden    ErrorKind = "forbidden"     // credentials fine, not allowed
-	ETooLarge     ErrorKind = "too_large"     // a size or count limit
-	EUnavailable  ErrorKind = "unavailable"   // busy; retry later
-	EInternal     ErrorKind = "internal"      // a bug or an outage
-	EUnsupported  ErrorKind = "unsupported"   // a file format we do not read
+	EInvalid       ErrorKind = "invalid"       // the request or file cannot be used
+	ENotFound      ErrorKind = "not_found"     // no such object (or another domain's)
+	EConflict      ErrorKind = "conflict"      // state changed; retry or review
+	EUnauthorized  ErrorKind = "unauthorized"  // no or bad credentials
+	EForbidden     ErrorKind = "forbidden"     // credentials fine, not allowed
+	ETooLarge      ErrorKind = "too_large"     // a size or count limit
+	EUnavailable   ErrorKind = "unavailable"   // busy; retry later
+	EInternal      ErrorKind = "internal"      // a bug or an outage
+	EUnsupported   ErrorKind = "unsupported"   // a file format we do not read
 	EUnprocessable ErrorKind = "unprocessable" // e.g. idempotency key reused with another body
 )
 

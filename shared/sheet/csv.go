@@ -139,8 +139,9 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return nil, model.Errorf(model.EInvalid, "%s is empty.", name)
 	}
-	if bytes.IndexByte(text, 0) >= 0 && enc == "utf-8" && bytes.Count(text, []byte{0}) > len(text)/4 {
-		return nil, saveAs(name, "a binary file")
+	// Text never holds NUL bytes (UTF-16 was decoded above): this is binary.
+	if bytes.IndexByte(text, 0) >= 0 {
+		return nil, saveAs(name, "a binary file, not text")
 	}
 	delim := opt.Delimiter
 	// Excel's "sep=;" first line names the delimiter.

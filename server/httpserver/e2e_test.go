@@ -1,0 +1,412 @@
+package httpserver_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"casegate/server/httpserver"
+	"casegate/server/importer"
+	"casegate/server/store"
+	"casegate/server/storetest"
+	"casegate/shared/api"
+	"casegate/shared/engine"
+	"casegate/shared/sheet"
+	"casegate/shared/spec"
+)
+
+// env is a running server with two domains and their users.
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	st    *store.Store
+	im    *importer.Importer
+	key   string // ApiKey header value for alice@one
+	other string // ApiKey header value for bob@two
+	pass  string // alice's password
+	stop  context.CancelFunc
+}
+
+func newEnv(t *testing.T, dsn string) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := &env{t: t, st: st}
+	for _, d := range []string{"one", "two"} {
+		if err := st.CreateDomain(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alice, pw, err := st.CreateUser(ctx, "one", "alice@one.example", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := st.CreateAPIKey(ctx, "one", alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.key, e.pass = "ApiKey alice@one.example:"+k, pw
+	bob, _, err := st.CreateUser(ctx, "two", "bob@two.example", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := st.CreateAPIKey(ctx, "two", bob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.other = "ApiKey bob@two.example:" + k2
+	e.im = &importer.Importer{Store: st}
+	s := &httpserver.Server{Store: st, Importer: e.im, Config: httpserver.DefaultConfig()}
+	e.srv = httptest.NewServer(s)
+	t.Cleanup(e.srv.Close)
+	wctx, cancel := context.WithCancel(ctx)
+	e.stop = cancel
+	t.Cleanup(cancel)
+	go e.im.RunJobs(wctx, "test", 20*time.Millisecond)
+	return e
+}
+
+func (e *env) do(method, path, auth string, body any, hdr map[string]string) (int, []byte) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+path, rd)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// tables reads a csv into wire tables as the page would.
+func tables(t *testing.T, name, caseType, body string) []api.Table {
+	t.Helper()
+	book, err := sheet.Read(name, []byte(body), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := engine.TablesFromBook(name, book, caseType, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api.FromEngine(ts)
+}
+
+// commitRequest checks a batch, as the page does, and returns the commit
+// request carrying the plan's hash.
+func (e *env) commitRequest(tbls []api.Table, sp spec.Spec) api.CommitRequest {
+	e.t.Helper()
+	code, b := e.do("POST", "/a/one/api/check", e.key, api.CheckRequest{Tables: tbls, Spec: sp}, nil)
+	if code != 200 {
+		e.t.Fatalf("check: %d %s", code, b)
+	}
+	var plan engine.Plan
+	if err := json.Unmarshal(b, &plan); err != nil {
+		e.t.Fatal(err)
+	}
+	return api.CommitRequest{CheckRequest: api.CheckRequest{Tables: tbls, Spec: sp}, FileName: "test.csv", PlanHash: plan.Hash}
+}
+
+// commit checks then commits.
+func (e *env) commit(tbls []api.Table, sp spec.Spec, key string) (int, api.CommitResponse) {
+	e.t.Helper()
+	return e.send(e.commitRequest(tbls, sp), key)
+}
+
+// send posts a commit request.
+func (e *env) send(req api.CommitRequest, key string) (int, api.CommitResponse) {
+	e.t.Helper()
+	code, b := e.do("POST", "/a/one/api/imports/", e.key, req, map[string]string{"Idempotency-Key": key})
+	var resp api.CommitResponse
+	_ = json.Unmarshal(b, &resp)
+	if code != 200 {
+		e.t.Logf("commit answered %d: %s", code, b)
+	}
+	return code, resp
+}
+
+const householdsCSV = "external_id,name,village\nHH-1,First,Kiambu\nHH-2,Second,Kisumu\n"
+const membersCSV = "external_id,name,parent_external_id,parent_type,dob\nM-1,Ann,HH-1,household,2001-02-03\nM-2,Ben,HH-2,household,2002-03-04\n"
+
+var extSpec = spec.Spec{SearchField: "external_id", CreateNewCases: true, OnError: "halt"}
+
+func forEachDB(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "test.db")) })
+	t.Run("postgres", func(t *testing.T) {
+		dsn := storetest.PostgresDSN(t)
+		fn(t, dsn)
+	})
+}
+
+func TestE2E_ParentsAndChildrenInOneUpload(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		tb := append(tables(t, "members.csv", "member", membersCSV), tables(t, "households.csv", "household", householdsCSV)...)
+		code, resp := e.commit(tb, extSpec, "k1")
+		if code != 200 || resp.Created != 4 {
+			t.Fatalf("commit: %d %+v", code, resp)
+		}
+		code, b := e.do("GET", "/a/one/api/cases/?case_type=member", e.key, nil, nil)
+		if code != 200 {
+			t.Fatalf("%d %s", code, b)
+		}
+		var page api.CasesPage
+		_ = json.Unmarshal(b, &page)
+		if len(page.Cases) != 2 {
+			t.Fatalf("members: %d", len(page.Cases))
+		}
+		for _, c := range page.Cases {
+			if c.Parent == nil || c.Parent.CaseType != "household" || c.Parent.CaseID == "" {
+				t.Errorf("member %s has parent %+v", c.ExternalID, c.Parent)
+			}
+		}
+	})
+}
+
+func TestE2E_TwoUploadsAndIdempotentRetry(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		if code, r := e.commit(tables(t, "households.csv", "household", householdsCSV), extSpec, "a"); code != 200 || r.Created != 2 {
+			t.Fatalf("households: %d %+v", code, r)
+		}
+		req := e.commitRequest(tables(t, "members.csv", "member", membersCSV), extSpec)
+		code, first := e.send(req, "b")
+		if code != 200 || first.Created != 2 {
+			t.Fatalf("members: %d %+v", code, first)
+		}
+		// The reply was lost; the client retries with the same key and body
+		// and gets the same answer, and nothing is committed twice.
+		code, again := e.send(req, "b")
+		if code != 200 || again != first {
+			t.Fatalf("retry: %d %+v, want 200 %+v", code, again, first)
+		}
+		n, _ := e.st.CountCases(context.Background(), "one", "member")
+		if n != 2 {
+			t.Fatalf("members stored after retry: %d, want 2", n)
+		}
+		// A retry with a new key re-checks: every row is unchanged now.
+		code, r3 := e.send(req, "c")
+		if code != 409 {
+			t.Fatalf("stale plan with a new key: %d %+v, want 409", code, r3)
+		}
+		// Same key, another body: 422.
+		code, _ = e.commit(tables(t, "h2.csv", "household", "external_id,name\nHH-9,Nine\n"), extSpec, "b")
+		if code != 422 {
+			t.Fatalf("same key, other body: %d, want 422", code)
+		}
+	})
+}
+
+func TestE2E_HaltAndSkip(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		bad := "external_id,name,parent_external_id,parent_type\nM-1,Ann,HH-404,household\nM-2,Ben,,\n"
+		code, _ := e.commit(tables(t, "m.csv", "member", bad), extSpec, "h")
+		if code != 422 {
+			t.Fatalf("halt with errors: %d, want 422", code)
+		}
+		if n, _ := e.st.CountCases(context.Background(), "one", ""); n != 0 {
+			t.Fatalf("halt stored %d cases", n)
+		}
+		skip := extSpec
+		skip.OnError = "skip"
+		code, r := e.commit(tables(t, "m.csv", "member", bad), skip, "s")
+		if code != 200 || r.Created != 1 || r.Failed != 1 {
+			t.Fatalf("skip: %d %+v", code, r)
+		}
+	})
+}
+
+func TestE2E_UndoWithConflict(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		_, r1 := e.commit(tables(t, "h.csv", "household", householdsCSV), extSpec, "u1")
+		upd := "external_id,name,village\nHH-1,First renamed,Kiambu\nHH-2,Second renamed,Kisumu\n"
+		_, r2 := e.commit(tables(t, "h.csv", "household", upd), extSpec, "u2")
+		if r2.Updated != 2 {
+			t.Fatalf("update: %+v", r2)
+		}
+		// Someone changes HH-2 after the second import.
+		upd3 := "external_id,name,village\nHH-2,Second by hand,Kisumu\n"
+		_, r3 := e.commit(tables(t, "h3.csv", "household", upd3), extSpec, "u3")
+		if r3.Updated != 1 {
+			t.Fatalf("third: %+v", r3)
+		}
+		code, b := e.do("GET", "/a/one/api/imports/"+r2.ImportID+"/undo", e.key, nil, nil)
+		var prev api.UndoPreview
+		_ = json.Unmarshal(b, &prev)
+		if code != 200 || prev.Restore != 1 || len(prev.Conflicts) != 1 {
+			t.Fatalf("preview: %d %s", code, b)
+		}
+		code, b = e.do("POST", "/a/one/api/imports/"+r2.ImportID+"/undo", e.key, nil, map[string]string{"Idempotency-Key": "undo-1"})
+		if code != 200 {
+			t.Fatalf("undo: %d %s", code, b)
+		}
+		cs, _ := e.st.FindCasesByExternalID(context.Background(), e.st.DB(), "one", "household", []string{"HH-1", "HH-2"})
+		if cs["HH-1"][0].Name != "First" || cs["HH-2"][0].Name != "Second by hand" {
+			t.Fatalf("after undo: HH-1 %q HH-2 %q", cs["HH-1"][0].Name, cs["HH-2"][0].Name)
+		}
+		// Undo is idempotent.
+		code, b2 := e.do("POST", "/a/one/api/imports/"+r2.ImportID+"/undo", e.key, nil, map[string]string{"Idempotency-Key": "undo-2"})
+		var u1, u2 api.ImportRecord
+		_ = json.Unmarshal(b, &u1)
+		_ = json.Unmarshal(b2, &u2)
+		if code != 200 || u1.ID != u2.ID {
+			t.Fatalf("second undo: %d %s", code, b2)
+		}
+		// Undoing the first import removes the cases it created (HH-1 only:
+		// HH-2 was changed since).
+		code, b = e.do("POST", "/a/one/api/imports/"+r1.ImportID+"/undo", e.key, nil, nil)
+		if code != 200 {
+			t.Fatalf("undo 1: %d %s", code, b)
+		}
+		if n, _ := e.st.CountCases(context.Background(), "one", "household"); n != 1 {
+			t.Fatalf("households left: %d, want 1", n)
+		}
+	})
+}
+
+func TestE2E_ExportReimportUnchanged(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		tb := append(tables(t, "h.csv", "household", householdsCSV), tables(t, "m.csv", "member", membersCSV)...)
+		if code, _ := e.commit(tb, extSpec, "x1"); code != 200 {
+			t.Fatal(code)
+		}
+		for _, ct := range []string{"household", "member"} {
+			code, b := e.do("GET", "/a/one/api/cases/?case_type="+ct+"&format=csv", e.key, nil, nil)
+			if code != 200 {
+				t.Fatalf("export: %d %s", code, b)
+			}
+			sp := spec.Spec{SearchField: "case_id", OnError: "halt"}
+			code, bb := e.do("POST", "/a/one/api/check", e.key, api.CheckRequest{Tables: tables(t, ct+".csv", ct, string(b)), Spec: sp}, nil)
+			var plan engine.Plan
+			_ = json.Unmarshal(bb, &plan)
+			if code != 200 || plan.Summary.Unchanged != 2 || plan.Summary.Rows != 2 {
+				t.Fatalf("%s re-import: %d summary %+v\nexport:\n%s\nplan: %s", ct, code, plan.Summary, b, bb)
+			}
+		}
+	})
+}
+
+func TestE2E_CrossDomainRefused(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		_, r := e.commit(tables(t, "h.csv", "household", householdsCSV), extSpec, "c1")
+		for _, path := range []string{"/a/one/api/imports/" + r.ImportID, "/a/one/api/cases/", "/a/one/api/imports/"} {
+			if code, _ := e.do("GET", path, e.other, nil, nil); code != 404 {
+				t.Errorf("bob GET %s: %d, want 404", path, code)
+			}
+		}
+		if code, _ := e.do("GET", "/a/two/api/imports/"+r.ImportID, e.other, nil, nil); code != 404 {
+			t.Errorf("bob reading alice's import through his own domain: %d, want 404", code)
+		}
+		if code, _ := e.do("GET", "/a/one/api/cases/", "", nil, nil); code != 401 {
+			t.Errorf("no auth: %d, want 401", code)
+		}
+		if code, _ := e.do("GET", "/a/one/api/cases/", "ApiKey alice@one.example:wrong", nil, nil); code != 401 {
+			t.Errorf("bad key: %d, want 401", code)
+		}
+		if code, _ := e.do("GET", "/a/one/api/cases/", "ApiKey nobody@x.example:wrong", nil, nil); code != 401 {
+			t.Errorf("unknown user: %d, want 401", code)
+		}
+	})
+}
+
+// TestE2E_BulkCurl runs the bulk API seed's curl call, as written, with only
+// the host and credentials changed, then polls the status URL.
+func TestE2E_BulkCurl(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("curl is not installed (.ci/run installs it)")
+	}
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		dir := t.TempDir()
+		xlsx := filepath.Join(dir, "household_case_upload.xlsx")
+		writeHouseholdWorkbook(t, xlsx)
+		cmd := exec.Command("curl", "-sS", e.srv.URL+"/a/one/importer/excel/bulk_upload_api/", "-u", "alice@one.example:"+e.pass,
+			"-F", "file=@household_case_upload.xlsx", "-F", "case_type=household", "-F", "search_field=external_id",
+			"-F", "search_column=household_id", "-F", "create_new_cases=on")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl: %v %s", err, out)
+		}
+		var up api.BulkUploadResponse
+		if err := json.Unmarshal(out, &up); err != nil || up.Code != 200 || up.Message != "success" || up.StatusURL == "" {
+			t.Fatalf("upload answer: %s", out)
+		}
+		var st api.BulkStatus
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			out, err := exec.Command("curl", "-sS", "-u", "alice@one.example:"+e.pass, up.StatusURL).CombinedOutput()
+			if err != nil {
+				t.Fatalf("status: %v %s", err, out)
+			}
+			if err := json.Unmarshal(out, &st); err != nil {
+				t.Fatalf("status JSON: %s", out)
+			}
+			if st.State >= 2 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if st.State != 2 || st.Result.CreatedCount != 2 || st.Result.MatchCount != 0 {
+			t.Fatalf("status: %+v", st)
+		}
+		if len(st.Result.Errors) != 1 || st.Result.Errors[0].Title != "Blank External ID" || fmt.Sprint(st.Result.Errors[0].Rows) != "[4]" {
+			t.Fatalf("errors: %+v", st.Result.Errors)
+		}
+		// A file that is not a spreadsheet: HTTP 500 with CommCare's JSON.
+		bad := filepath.Join(dir, "notes.txt")
+		_ = os.WriteFile(bad, []byte{0, 1, 2, 3, 0xff}, 0o644)
+		out, _ = exec.Command("curl", "-sS", "-w", "\n%{http_code}", e.srv.URL+"/a/one/importer/excel/bulk_upload_api/", "-u", "alice@one.example:"+e.pass,
+			"-F", "file=@"+bad, "-F", "case_type=household").CombinedOutput()
+		if !strings.HasSuffix(strings.TrimSpace(string(out)), "500") || !strings.Contains(string(out), `"code":500`) {
+			t.Fatalf("bad file answer: %s", out)
+		}
+	})
+}
+
+func writeHouseholdWorkbook(t *testing.T, path string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{{"household_id", "name", "village"}, {"HH-1", "First", "Kiambu"}, {"HH-2", "Second", "Kisumu"}, {"", "Nameless", "Meru"}}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}

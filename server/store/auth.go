@@ -1,0 +1,263 @@
+package store
+
+import (
+	"context"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"casegate/shared/model"
+)
+
+// User is a person who can sign in to one domain.
+type User struct {
+	ID     string
+	Domain string
+	Email  string
+	Role   string // admin | editor | viewer
+}
+
+const pbkdf2Iter = 120000
+
+var errBadLogin = model.Errorf(model.EUnauthorized, "The email or password is wrong.")
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	_, _ = rand.Read(salt)
+	k, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iter, 32)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pbkdf2Iter, hex.EncodeToString(salt), hex.EncodeToString(k)), nil
+}
+
+// dummyHash makes a wrong email cost what a wrong password costs.
+var dummyHash, _ = hashPassword(randomHex(16))
+
+func checkPassword(stored, pw string) bool {
+	parts := strings.Split(stored, "$")
+	if len(parts) != 4 {
+		return false
+	}
+	iter, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return false
+	}
+	salt, err1 := hex.DecodeString(parts[2])
+	want, err2 := hex.DecodeString(parts[3])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got, err := pbkdf2.Key(sha256.New, pw, salt, iter, len(want))
+	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
+}
+
+var domainRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// CreateDomain creates a domain (a project).
+func (s *Store) CreateDomain(ctx context.Context, name string) error {
+	if !domainRE.MatchString(name) {
+		return model.Errorf(model.EInvalid, "A project name uses a-z, 0-9 and -, up to 63 characters.")
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO domains (name, created_at) VALUES ($1, $2)`, name, now())
+	return mapErr(err)
+}
+
+// FindDomain reports whether a domain exists.
+func (s *Store) FindDomain(ctx context.Context, name string) (string, error) {
+	var n string
+	err := s.db.QueryRowContext(ctx, `SELECT name FROM domains WHERE name = $1`, name).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("project")
+	}
+	return n, err
+}
+
+// CreateUser creates a user with a random password, returned once.
+func (s *Store) CreateUser(ctx context.Context, domain, email, role string) (User, string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !strings.Contains(email, "@") || len(email) > 254 {
+		return User{}, "", model.Errorf(model.EInvalid, "%q is not an email address.", email)
+	}
+	switch role {
+	case "admin", "editor", "viewer":
+	default:
+		return User{}, "", model.Errorf(model.EInvalid, "The role must be admin, editor or viewer.")
+	}
+	pw := randomHex(9)
+	h, err := hashPassword(pw)
+	if err != nil {
+		return User{}, "", err
+	}
+	u := User{ID: randomHex(16), Domain: domain, Email: email, Role: role}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, domain, email, role, pw_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		u.ID, domain, email, role, h, now())
+	if err != nil {
+		return User{}, "", mapErr(err)
+	}
+	return u, pw, nil
+}
+
+// SetPassword replaces a user's password.
+func (s *Store) SetPassword(ctx context.Context, userID, pw string) error {
+	h, err := hashPassword(pw)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE users SET pw_hash = $1 WHERE id = $2`, h, userID)
+	return err
+}
+
+// FindUserByEmail finds a user.
+func (s *Store) FindUserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.QueryRowContext(ctx, `SELECT id, domain, email, role FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))).
+		Scan(&u.ID, &u.Domain, &u.Email, &u.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, notFound("user")
+	}
+	return u, err
+}
+
+// AuthenticatePassword checks an email and password; the error is the same
+// whether or not the user exists, and takes as long.
+func (s *Store) AuthenticatePassword(ctx context.Context, email, pw string) (User, error) {
+	var u User
+	var h string
+	err := s.db.QueryRowContext(ctx, `SELECT id, domain, email, role, pw_hash FROM users WHERE email = $1`, strings.ToLower(strings.TrimSpace(email))).
+		Scan(&u.ID, &u.Domain, &u.Email, &u.Role, &h)
+	if errors.Is(err, sql.ErrNoRows) {
+		checkPassword(dummyHash, pw)
+		return User{}, errBadLogin
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if !checkPassword(h, pw) {
+		return User{}, errBadLogin
+	}
+	return u, nil
+}
+
+// CreateAPIKey issues a key for a user, returned once and stored hashed.
+func (s *Store) CreateAPIKey(ctx context.Context, domain, userID string) (string, error) {
+	key := randomHex(24)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO api_keys (id, domain, user_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		randomHex(16), domain, userID, sha(key), key[:6], now())
+	return key, mapErr(err)
+}
+
+// AuthenticateAPIKey checks an email and API key.
+func (s *Store) AuthenticateAPIKey(ctx context.Context, email, key string) (User, error) {
+	var u User
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.domain, u.email, u.role FROM api_keys k JOIN users u ON u.id = k.user_id
+		WHERE k.key_hash = $1 AND u.email = $2`, sha(key), strings.ToLower(strings.TrimSpace(email))).Scan(&u.ID, &u.Domain, &u.Email, &u.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, errBadLogin
+	}
+	return u, err
+}
+
+// CreateSession starts a 12-hour browser session and returns its token.
+func (s *Store) CreateSession(ctx context.Context, userID string) (string, error) {
+	tok := randomHex(32)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
+		sha(tok), userID, ts(time.Now().Add(12*time.Hour)))
+	return tok, mapErr(err)
+}
+
+// FindSession returns the user of a live session.
+func (s *Store) FindSession(ctx context.Context, token string) (User, error) {
+	var u User
+	var exp string
+	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.domain, u.email, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1`, sha(token)).Scan(&u.ID, &u.Domain, &u.Email, &u.Role, &exp)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && parseTS(exp).Before(time.Now())) {
+		return User{}, model.Errorf(model.EUnauthorized, "The session has ended; sign in again.")
+	}
+	return u, err
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, sha(token))
+	return err
+}
+
+// CreateGroup creates a case-sharing group that can own cases.
+func (s *Store) CreateGroup(ctx context.Context, domain, name string) (string, error) {
+	id := randomHex(16)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO groups (id, domain, name) VALUES ($1, $2, $3)`, id, domain, name)
+	return id, mapErr(err)
+}
+
+// FindOwners lists the users and groups that can own a domain's cases.
+func (s *Store) FindOwners(ctx context.Context, domain string) ([]model.Owner, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, email, 'user' FROM users WHERE domain = $1 UNION ALL SELECT id, name, 'group' FROM groups WHERE domain = $1 ORDER BY 1`, domain)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []model.Owner{}
+	for rows.Next() {
+		var o model.Owner
+		if err := rows.Scan(&o.ID, &o.Name, &o.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CaseTypeDef is a stored case type definition (JSON).
+type CaseTypeDef struct {
+	Name       string
+	Definition []byte
+}
+
+// SaveCaseType stores (or replaces) a domain's case type.
+func (s *Store) SaveCaseType(ctx context.Context, domain, name string, def []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO case_types (domain, name, definition, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (domain, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`, domain, name, string(def), now())
+	return mapErr(err)
+}
+
+// ListCaseTypes lists a domain's case types.
+func (s *Store) ListCaseTypes(ctx context.Context, domain string) ([]CaseTypeDef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, definition FROM case_types WHERE domain = $1 ORDER BY name`, domain)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CaseTypeDef
+	for rows.Next() {
+		var d CaseTypeDef
+		var def string
+		if err := rows.Scan(&d.Name, &def); err != nil {
+			return nil, err
+		}
+		d.Definition = []byte(def)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
