@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -42,6 +43,9 @@ flags:
 
 // Run runs the command and returns its exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
+	// A one-shot command holding a whole import: trade memory for fewer
+	// collections (measured: a third of the time went to the collector).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }

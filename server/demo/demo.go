@@ -133,7 +133,10 @@ func WriteExamples(dir string) error {
 		{"M-1003-1", "Chebet Kiprop", "HH-1003", "household", "2001-03-04", "female"},
 		{"M-0007-3", "New member of HH-0007", "HH-0007", "household", "2015-05-05", "male"},
 	}
-	if err := writeCSV(filepath.Join(dir, "households.csv"), households); err != nil {
+	// The csv uses external_id, like members.csv, so both check together;
+	// the workbook keeps the bulk API seed's household_id.
+	hcsv := append([][]string{append([]string{"external_id"}, households[0][1:]...)}, households[1:]...)
+	if err := writeCSV(filepath.Join(dir, "households.csv"), hcsv); err != nil {
 		return err
 	}
 	if err := writeCSV(filepath.Join(dir, "members.csv"), members); err != nil {

@@ -142,8 +142,8 @@ func (c *checker) readTable(ti int) error {
 	for _, row := range t.Rows {
 		r := &rowState{table: ti, parentIndex: -1}
 		r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: ct.Name}
-		r.change.Properties = map[string]string{}
-		vals := map[string]string{} // field or property → value, for defaults and required
+		r.change.Properties = make(map[string]string, len(cols))
+		vals := make(map[string]string, len(cols)) // field or property → value, for defaults and required
 		anyValue := false
 		for ci := range cols {
 			col := &cols[ci]

@@ -142,12 +142,11 @@ func (p *Plan) summarize() {
 // seal computes the hash over everything but the hash itself.
 func (p *Plan) seal() {
 	p.Hash = ""
-	b, err := json.Marshal(p)
-	if err != nil { // cannot happen: the plan holds only strings, ints and maps
+	h := sha256.New()
+	if err := json.NewEncoder(h).Encode(p); err != nil { // cannot fail: strings, ints and maps
 		panic(err)
 	}
-	sum := sha256.Sum256(b)
-	p.Hash = hex.EncodeToString(sum[:])
+	p.Hash = hex.EncodeToString(h.Sum(nil))
 }
 
 // Report is the check command's JSON report: the plan without the commit

@@ -120,7 +120,7 @@ func isPlainInt(v string) bool {
 	i := 0
 	if v[0] == '-' {
 		i = 1
-		if len(v) == 1 {
+		if len(v) == 1 || v == "-0" {
 			return false
 		}
 	}

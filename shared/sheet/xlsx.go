@@ -239,6 +239,9 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 			c.Kind = KindEmpty
 			return nil // empty cells take no room: trailing styled cells stay out
 		}
+		if col < 1 {
+			return bad("a cell in row %d is outside any row or column.", rowNum)
+		}
 		if col > lim.MaxCols {
 			return model.Errorf(model.ETooLarge, "%s, sheet %s: cell %s%d is beyond the limit of %d columns.", z.name, ref.name, ColName(col), rowNum, lim.MaxCols)
 		}
@@ -272,7 +275,7 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 				} else {
 					rowNum = lastRow + 1
 				}
-				lastRow, col, cells, inRow = rowNum, 0, make([]Cell, 0, max(8, len(sh.Header))), !s.self
+				lastRow, col, cells, inRow, inCell = rowNum, 0, make([]Cell, 0, max(8, len(sh.Header))), !s.self, false
 				if s.self {
 					if err := flushRow(); err != nil {
 						return nil, err
