@@ -186,31 +186,47 @@ func (s *Store) CountCases(ctx context.Context, domain, caseType string) (int, e
 	return n, err
 }
 
-const caseRowsPerStmt = 400 // 14 columns each: 5,600 parameters, under both databases' limits
+const caseRowsPerStmt = 200 // 14 columns each: 2,800 parameters, under both databases' limits
 
 // upsertCases writes cases with multi-row statements; with update false a
 // case that exists already is a conflict.
 func (s *Store) upsertCases(ctx context.Context, tx *sql.Tx, domain string, cs []model.Case, update bool) error {
+	stmts := map[int]*sql.Stmt{} // one prepared statement per chunk size
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for i := 0; i < len(cs); i += caseRowsPerStmt {
 		part := cs[i:min(i+caseRowsPerStmt, len(cs))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO cases (domain, ` + caseCols + `) VALUES `)
-		args := make([]any, 0, len(part)*14)
-		for j, c := range part {
-			if j > 0 {
-				b.WriteString(", ")
+		st, ok := stmts[len(part)]
+		if !ok {
+			var b strings.Builder
+			b.WriteString(`INSERT INTO cases (domain, ` + caseCols + `) VALUES `)
+			for j := range part {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(" + s.ph(j*14+1, 14) + ")")
 			}
-			b.WriteString("(" + placeholders(len(args)+1, 14) + ")")
-			args = append(args, caseArgs(domain, c)...)
-		}
-		if update {
-			b.WriteString(` ON CONFLICT (domain, case_id) DO UPDATE SET case_type = excluded.case_type, external_id = excluded.external_id,
+			if update {
+				b.WriteString(` ON CONFLICT (domain, case_id) DO UPDATE SET case_type = excluded.case_type, external_id = excluded.external_id,
 				name = excluded.name, owner_id = excluded.owner_id, closed = excluded.closed, date_opened = excluded.date_opened,
 				modified_on = excluded.modified_on, properties = excluded.properties, parent_case_id = excluded.parent_case_id,
 				parent_case_type = excluded.parent_case_type, parent_relationship = excluded.parent_relationship,
 				parent_identifier = excluded.parent_identifier`)
+			}
+			var err error
+			if st, err = tx.PrepareContext(ctx, b.String()); err != nil {
+				return mapErr(fmt.Errorf("write cases: %w", err))
+			}
+			stmts[len(part)] = st
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		args := make([]any, 0, len(part)*14)
+		for _, c := range part {
+			args = append(args, caseArgs(domain, c)...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return mapErr(fmt.Errorf("write cases: %w", err))
 		}
 	}

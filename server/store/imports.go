@@ -147,7 +147,7 @@ func (s *Store) InsertChanges(ctx context.Context, tx *sql.Tx, domain, importID 
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(len(args)+1, 7) + ")")
+			b.WriteString("(" + s.ph(len(args)+1, 7) + ")")
 			before := ""
 			if c.Before != nil {
 				bb, _ := json.Marshal(c.Before)

@@ -21,7 +21,7 @@ type Write struct {
 // cases are those the plan was checked against, by case id. A child whose
 // parent is created by the same commit gets the parent's new id.
 func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, owner string) []Write {
-	created := map[RowRef]string{} // import row → the case id it wrote
+	created := map[RowRef]string{}     // import row → the case id it wrote
 	current := map[string]model.Case{} // cases as earlier writes of this commit left them
 	var out []Write
 	for _, i := range p.Order {

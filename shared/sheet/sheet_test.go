@@ -63,7 +63,7 @@ func TestRead_Samples(t *testing.T) {
 	}
 	// Where expected.json describes a cell in words, what the reader gives.
 	described := map[string]string{
-		"=D2+D3 (formula, no cached value: read as empty or flagged)":           "",
+		"=D2+D3 (formula, no cached value: read as empty or flagged)":            "",
 		"0.3 (stored as 0.30000000000000004; Excel shows 15 significant digits)": "0.3",
 		"42 (shown as ID-0042)":                              "42",
 		"#N/A (error cell: flag it, do not import the text)": "#N/A",
