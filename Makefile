@@ -43,11 +43,15 @@ fuzz-short:
 fuzz:
 	@./.ci/fuzz 60s
 
-bench:
-	$(GO) test -run='^$$' -bench=. -benchmem ./shared/...
+bench: bench-commit
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2x ./shared/sheet/ ./server/checkcmd/
 
 generate:
 	$(GO) generate ./shared/...
 
 clean:
 	rm -rf bin web/app.wasm web/worker.wasm
+
+# Commit throughput (SQLite; PostgreSQL too when CASEGATE_TEST_POSTGRES is set).
+bench-commit:
+	$(GO) test -run='^$$' -bench=Commit -benchtime=1x ./server/importer/

@@ -410,3 +410,159 @@ func writeHouseholdWorkbook(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+func TestE2E_UpdateByCaseIDAndOwners(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		ctx := context.Background()
+		gid, err := e.st.CreateGroup(ctx, "one", "Field team")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, r := e.commit(tables(t, "h.csv", "household", householdsCSV), extSpec, "o1")
+		rec := e.getImport(r.ImportID)
+		id1 := rec.Results[0].CaseID
+		body := "case_id,name,owner_name\n" + id1 + ",First (by id),Field team\n" + id1 + "x,Ghost,\n,New by id,alice@one.example\n"
+		sp := spec.Spec{SearchField: "case_id", CreateNewCases: true, OnError: "skip"}
+		code, r2 := e.commit(tables(t, "byid.csv", "household", body), sp, "o2")
+		if code != 200 || r2.Updated != 1 || r2.Created != 1 || r2.Failed != 1 {
+			t.Fatalf("by case_id: %d %+v", code, r2)
+		}
+		cs, _ := e.st.FindCasesByID(ctx, e.st.DB(), "one", []string{id1})
+		if cs[id1].Name != "First (by id)" || cs[id1].OwnerID != gid {
+			t.Fatalf("updated case: %+v", cs[id1])
+		}
+		rec2 := e.getImport(r2.ImportID)
+		if rec2.Results[1].Action != "error" || rec2.Results[1].Issues[0].Code != "no_match" {
+			t.Fatalf("unknown case_id: %+v", rec2.Results[1])
+		}
+		// An owner that is not in the project is an error, not a silent skip.
+		code, _ = e.commit(tables(t, "o.csv", "household", "external_id,name,owner_name\nHH-7,Seven,nobody@else.example\n"), extSpec, "o3")
+		if code != 422 {
+			t.Fatalf("invalid owner with halt: %d, want 422", code)
+		}
+		// The error file of an import lists its rows that were not imported.
+		code, b := e.do("GET", "/a/one/api/imports/"+r2.ImportID+"/errors.csv", e.key, nil, nil)
+		if code != 200 || !strings.Contains(string(b), id1+"x,Ghost") || !strings.Contains(string(b), "matches no case") {
+			t.Fatalf("error file: %d %s", code, b)
+		}
+		code, b = e.do("GET", "/a/one/api/imports/"+r2.ImportID+"/errors.xlsx", e.key, nil, nil)
+		if code != 200 || !bytes.HasPrefix(b, []byte("PK")) {
+			t.Fatalf("error workbook: %d", code)
+		}
+	})
+}
+
+func (e *env) getImport(id string) api.ImportRecord {
+	e.t.Helper()
+	code, b := e.do("GET", "/a/one/api/imports/"+id, e.key, nil, nil)
+	if code != 200 {
+		e.t.Fatalf("import %s: %d %s", id, code, b)
+	}
+	var rec api.ImportRecord
+	_ = json.Unmarshal(b, &rec)
+	return rec
+}
+
+func TestE2E_SpecsTemplatesCaseTypes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		code, b := e.do("POST", "/a/one/api/specs/", e.key, map[string]any{"name": "Monthly households", "spec": extSpec}, nil)
+		var saved api.SavedSpec
+		_ = json.Unmarshal(b, &saved)
+		if code != 201 || saved.ID == "" || saved.Spec.SearchColumn != "external_id" {
+			t.Fatalf("create spec: %d %s", code, b)
+		}
+		code, b = e.do("POST", "/a/one/api/specs/"+saved.ID+"/duplicate", e.key, nil, nil)
+		var dup api.SavedSpec
+		_ = json.Unmarshal(b, &dup)
+		if code != 201 || dup.Name != "Monthly households (copy)" {
+			t.Fatalf("duplicate: %d %s", code, b)
+		}
+		if code, _ := e.do("PATCH", "/a/one/api/specs/"+dup.ID, e.key, map[string]string{"name": "Weekly"}, nil); code != 200 {
+			t.Fatalf("rename: %d", code)
+		}
+		if code, _ := e.do("DELETE", "/a/one/api/specs/"+saved.ID, e.key, nil, nil); code != 200 {
+			t.Fatalf("delete: %d", code)
+		}
+		code, b = e.do("GET", "/a/one/api/specs/", e.key, nil, nil)
+		if code != 200 || !strings.Contains(string(b), `"Weekly"`) || strings.Contains(string(b), "Monthly households\"") {
+			t.Fatalf("list: %d %s", code, b)
+		}
+		if code, _ := e.do("GET", "/a/two/api/specs/", e.key, nil, nil); code != 404 {
+			t.Fatalf("other domain's specs: %d", code)
+		}
+		code, b = e.do("GET", "/a/one/api/case-types/member/template.csv", e.key, nil, nil)
+		if code != 200 || !strings.HasPrefix(string(b), "external_id,name,parent_external_id,parent_type,dob,sex") {
+			t.Fatalf("template csv: %d %s", code, b)
+		}
+		if code, b := e.do("GET", "/a/one/api/case-types/member/template.xlsx", e.key, nil, nil); code != 200 || !bytes.HasPrefix(b, []byte("PK")) {
+			t.Fatalf("template xlsx: %d", code)
+		}
+		ct := map[string]any{"name": "visit", "fields": []map[string]any{{"name": "visit_date", "kind": "date", "required": true}}}
+		if code, b := e.do("PUT", "/a/one/api/case-types/visit", e.key, ct, nil); code != 200 {
+			t.Fatalf("save case type: %d %s", code, b)
+		}
+		// The new rule applies at once.
+		code, b = e.do("POST", "/a/one/api/check", e.key, api.CheckRequest{Tables: tables(t, "v.csv", "visit", "external_id,visit_date\nV-1,\nV-2,2025-01-02\n"), Spec: extSpec}, nil)
+		var plan engine.Plan
+		_ = json.Unmarshal(b, &plan)
+		if code != 200 || plan.Summary.Error != 1 || plan.Rows[0].Issues[0].Code != "required" {
+			t.Fatalf("check with the new case type: %d %s", code, b)
+		}
+		if code, _ := e.do("PUT", "/a/one/api/case-types/visit", e.key, map[string]any{"name": "visit", "fields": []map[string]any{{"name": "closed"}}}, nil); code != 400 {
+			t.Fatalf("reserved field accepted: %d", code)
+		}
+	})
+}
+
+func TestE2E_ViewerAndCookies(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "v.db"))
+	ctx := context.Background()
+	v, pw, err := e.st.CreateUser(ctx, "one", "viewer@one.example", "viewer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = v
+	// Sign in with a cookie.
+	resp, err := http.Post(e.srv.URL+"/api/login", "application/json", strings.NewReader(`{"email":"viewer@one.example","password":"`+pw+`"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login: %v %v", err, resp.Status)
+	}
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == httpserver.SessionCookie {
+			cookie = c
+		}
+	}
+	resp.Body.Close()
+	if cookie == nil || !cookie.HttpOnly {
+		t.Fatalf("no HttpOnly session cookie: %+v", resp.Cookies())
+	}
+	get := func(method, path, origin string) int {
+		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(`{}`))
+		req.AddCookie(cookie)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+		}
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	if c := get("GET", "/a/one/api/imports/", ""); c != 200 {
+		t.Fatalf("viewer reads: %d", c)
+	}
+	if c := get("POST", "/a/one/api/specs/", ""); c != 403 {
+		t.Fatalf("viewer writes: %d, want 403", c)
+	}
+	if c := get("POST", "/a/one/api/check", "https://evil.example"); c != 403 {
+		t.Fatalf("cross-site write with the cookie: %d, want 403", c)
+	}
+	if code, _ := e.do("POST", "/api/login", "", map[string]string{"email": "viewer@one.example", "password": "nope"}, nil); code != 401 {
+		t.Fatalf("bad login: %d", code)
+	}
+}
