@@ -14,9 +14,16 @@ build: server wasm
 server:
 	$(GO) build -o bin/casegate ./server
 
+# The UI (web/app.wasm) and the reader worker (web/worker.wasm), with
+# wasm_exec.js from this Go, and precompressed twins served as they are.
 wasm:
-	@if [ -f app/main.go ]; then GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/app.wasm ./app; fi
-	@if [ -d app/worker ]; then GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/worker.wasm ./app/worker; fi
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/app.wasm ./app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/worker.wasm ./app/worker
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+	@for f in web/app.wasm web/worker.wasm web/wasm_exec.js; do \
+		gzip -k -9 -f $$f; \
+		if command -v brotli >/dev/null; then brotli -k -f -q 11 $$f; fi; \
+	done
 
 run: build
 	./bin/casegate serve

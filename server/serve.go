@@ -30,11 +30,12 @@ type Config struct {
 	Examples  string // -examples: where the demo's sample files go
 	Workers   int    // -workers: bulk API job workers
 	MaxBody   int64  // -max-upload-mb
+	Root      string // folder holding web/ (the built app)
 }
 
 // DefaultConfig reads the environment.
 func DefaultConfig() Config {
-	c := Config{Addr: ":8080", DB: "data/casegate.db", Demo: true, Examples: "examples", Workers: 1, MaxBody: 64 << 20}
+	c := Config{Addr: ":8080", DB: "data/casegate.db", Demo: true, Examples: "examples", Workers: 1, MaxBody: 64 << 20, Root: "."}
 	if p := os.Getenv("PORT"); p != "" {
 		c.Addr = ":" + p
 	}
@@ -109,7 +110,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer, re
 	} else if n > 0 {
 		log.Warn("imports interrupted by the last stop were marked failed; nothing of theirs was committed", slog.Int("imports", n))
 	}
-	srv := &httpserver.Server{Store: st, Importer: im, Log: log, Pages: pages(),
+	srv := &httpserver.Server{Store: st, Importer: im, Log: log, Pages: pages(cfg.Root),
 		Config: httpserver.Config{MaxBodyBytes: cfg.MaxBody, MaxParses: 2, PublicURL: cfg.PublicURL, LoginPerMinute: 10}}
 	hs := httpserver.NewHTTPServer(cfg.Addr, srv)
 	wctx, cancel := context.WithCancel(ctx)
@@ -157,5 +158,5 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// pages returns the web app's handler, or nil when it is not built in.
-var pages = func() http.Handler { return nil }
+// pages returns the web app's handler.
+var pages = func(root string) http.Handler { return webApp(root) }

@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"casegate/shared/model"
+)
+
+// rowHeight is the grid's fixed row height in pixels: fixed heights let the
+// grid render only the rows in view (100,000 rows scroll smoothly).
+const rowHeight = 28
+
+// window returns the rows [first, last) to render for a scroll position,
+// with a few rows of overscan on each side.
+func window(scrollTop, viewport, n int) (first, last int) {
+	const overscan = 8
+	if n <= 0 {
+		return 0, 0
+	}
+	first = scrollTop/rowHeight - overscan
+	if first < 0 {
+		first = 0
+	}
+	last = (scrollTop+viewport)/rowHeight + 1 + overscan
+	if last > n {
+		last = n
+	}
+	if first > last {
+		first = last
+	}
+	return first, last
+}
+
+// thousands writes 4812 as 4,812.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && r != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// commitLabel is the commit button's text, and whether it is disabled.
+func commitLabel(s summary, onError string) (string, bool) {
+	n := s.Create + s.Update
+	if n == 0 {
+		return "Nothing to commit", true
+	}
+	if onError == "halt" && s.Error > 0 {
+		return fmt.Sprintf("Fix %s first (on error: halt)", plural(s.Error, "row with errors", "rows with errors")), true
+	}
+	label := "Commit " + plural(n, "case", "cases")
+	if skipped := s.Error + s.Skip; skipped > 0 {
+		label += "; " + plural(skipped, "row will be skipped", "rows will be skipped")
+	}
+	return label, false
+}
+
+// filter selects rows: "" all, an action ("error", "create", …) or an
+// issue code ("code:invalid_date").
+func filterRows(p *plan, f string) []int {
+	var out []int
+	for i, r := range p.Rows {
+		switch {
+		case f == "":
+		case strings.HasPrefix(f, "code:"):
+			code := strings.TrimPrefix(f, "code:")
+			hit := false
+			for _, is := range r.Issues {
+				if string(is.Code) == code {
+					hit = true
+				}
+			}
+			if !hit {
+				continue
+			}
+		case r.Action != f:
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// codeCounts counts rows per issue code, most frequent first.
+func codeCounts(p *plan) []struct {
+	Code string
+	N    int
+} {
+	m := map[string]int{}
+	for _, r := range p.Rows {
+		seen := map[string]bool{}
+		for _, is := range r.Issues {
+			if !seen[string(is.Code)] {
+				m[string(is.Code)]++
+				seen[string(is.Code)] = true
+			}
+		}
+	}
+	out := make([]struct {
+		Code string
+		N    int
+	}, 0, len(m))
+	for c, n := range m {
+		out = append(out, struct {
+			Code string
+			N    int
+		}{c, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// cellIssues returns the issues of a row keyed by the column header they
+// name ("" for row-level ones).
+func cellIssues(r rowResult) map[string][]model.Issue {
+	out := map[string][]model.Issue{}
+	for _, is := range r.Issues {
+		out[is.Column] = append(out[is.Column], is)
+	}
+	return out
+}
+
+// columnStrip says, for each column, in which tenths of the file its errors
+// are: the strip drawn above the grid.
+func columnStrip(p *plan, header []string, file, sheet string) map[string][10]bool {
+	out := map[string][10]bool{}
+	var rows []rowResult
+	for _, r := range p.Rows {
+		if r.File == file && r.Sheet == sheet {
+			rows = append(rows, r)
+		}
+	}
+	for i, r := range rows {
+		for _, is := range r.Issues {
+			if is.Severity != model.SeverityError || is.Column == "" {
+				continue
+			}
+			s := out[is.Column]
+			s[i*10/len(rows)] = true
+			out[is.Column] = s
+		}
+	}
+	return out
+}
+
+// tableIndex finds the table and row of a plan row.
+func tableIndex(ts []table, r rowResult) (int, int) {
+	for ti, t := range ts {
+		if t.File != r.File || t.Sheet != r.Sheet {
+			continue
+		}
+		for ri, x := range t.Rows {
+			if x.Num == r.Row {
+				return ti, ri
+			}
+		}
+	}
+	return -1, -1
+}

@@ -1,0 +1,138 @@
+// Package ui is casegate's web app: go-app v10 components and the route
+// table, compiled into the browser's app.wasm and into the server, which
+// pre-renders the pages. The page carries no reader and no validator: files
+// are read and checked by the reader worker (app/worker), and the server is
+// called through web/casegate.js, so app.wasm stays small.
+package ui
+
+import (
+	"casegate/shared/model"
+)
+
+// The UI decodes the JSON of shared/engine and shared/api into these light
+// mirrors: importing those packages would pull the reader and the validator
+// into app.wasm.
+
+type table struct {
+	File     string   `json:"file"`
+	Sheet    string   `json:"sheet"`
+	CaseType string   `json:"case_type"`
+	Date1904 bool     `json:"date_1904,omitempty"`
+	Header   []string `json:"header"`
+	Rows     []row    `json:"rows"`
+}
+
+type row struct {
+	Num   int      `json:"n"`
+	Cells []string `json:"c"`
+	Kinds []uint8  `json:"k,omitempty"`
+}
+
+type parentRef struct {
+	CaseID     string `json:"case_id,omitempty"`
+	CaseType   string `json:"case_type"`
+	ExternalID string `json:"external_id,omitempty"`
+	Name       string `json:"name,omitempty"`
+	Source     string `json:"source"`
+	Chosen     bool   `json:"chosen,omitempty"`
+}
+
+type rowResult struct {
+	File     string        `json:"file"`
+	Sheet    string        `json:"sheet"`
+	Row      int           `json:"row"`
+	Action   string        `json:"action"`
+	CaseID   string        `json:"case_id,omitempty"`
+	CaseType string        `json:"case_type"`
+	Parent   *parentRef    `json:"parent,omitempty"`
+	Issues   []model.Issue `json:"issues,omitempty"`
+}
+
+type summary struct {
+	Rows      int `json:"rows"`
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Skip      int `json:"skip"`
+	Error     int `json:"error"`
+	Warning   int `json:"warning"`
+}
+
+type plan struct {
+	Summary summary     `json:"summary"`
+	OnError string      `json:"on_error"`
+	Rows    []rowResult `json:"rows"`
+	Hash    string      `json:"hash"`
+	Notices []struct {
+		File  string `json:"file"`
+		Sheet string `json:"sheet"`
+		model.Issue
+	} `json:"notices,omitempty"`
+}
+
+type choice struct {
+	Row        *rowRef `json:"row,omitempty"`
+	ParentType string  `json:"parent_type,omitempty"`
+	Key        string  `json:"key,omitempty"`
+	CaseID     string  `json:"case_id,omitempty"`
+	ParentRow  *rowRef `json:"parent_row,omitempty"`
+}
+
+type rowRef struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet"`
+	Row   int    `json:"row"`
+}
+
+type commitResponse struct {
+	ImportID string  `json:"import_id"`
+	State    string  `json:"state"`
+	Summary  summary `json:"summary"`
+	Created  int     `json:"created"`
+	Updated  int     `json:"updated"`
+	Skipped  int     `json:"skipped"`
+	Failed   int     `json:"failed"`
+}
+
+type importRecord struct {
+	ID         string  `json:"id"`
+	Kind       string  `json:"kind"`
+	State      string  `json:"state"`
+	User       string  `json:"user"`
+	FileName   string  `json:"file_name"`
+	CaseType   string  `json:"case_type"`
+	Summary    summary `json:"summary"`
+	Created    int     `json:"created"`
+	Updated    int     `json:"updated"`
+	Failed     int     `json:"failed"`
+	CreatedAt  string  `json:"created_at"`
+	UndoneBy   string  `json:"undone_by,omitempty"`
+	UndoOf     string  `json:"undo_of,omitempty"`
+	Error      string  `json:"error,omitempty"`
+	RowsDone   int     `json:"rows_done"`
+	RowsTotal  int     `json:"rows_total"`
+	ProgressPc int     `json:"progress_percent"`
+}
+
+type undoPreview struct {
+	Remove    int `json:"remove"`
+	Restore   int `json:"restore"`
+	Conflicts []struct {
+		CaseID string `json:"case_id"`
+		Name   string `json:"name"`
+		Reason string `json:"reason"`
+	} `json:"conflicts"`
+}
+
+type me struct {
+	Email  string `json:"email"`
+	Domain string `json:"domain"`
+	Role   string `json:"role"`
+}
+
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}

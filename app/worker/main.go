@@ -1,0 +1,131 @@
+//go:build js && wasm
+
+// Command worker is the reader worker: it runs in a Web Worker, reads the
+// files the page hands it with shared/sheet, checks them with shared/engine,
+// and posts progress and the plan back, so the page stays responsive.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+	"syscall/js"
+
+	"casegate/shared/api"
+	"casegate/shared/casetype"
+	"casegate/shared/engine"
+	"casegate/shared/model"
+	"casegate/shared/sheet"
+)
+
+// request is what the page asks for.
+type request struct {
+	Spec      json.RawMessage     `json:"spec"`
+	CaseType  string              `json:"case_type"`
+	CaseTypes []casetype.CaseType `json:"case_types,omitempty"`
+	Index     *api.CaseIndex      `json:"index,omitempty"`
+	Choices   []engine.Choice     `json:"choices,omitempty"`
+	Tables    []api.Table         `json:"tables,omitempty"` // recheck: the tables after edits
+	Sheet     string              `json:"sheet,omitempty"`
+	HeaderRow int                 `json:"header_row,omitempty"`
+	Encoding  string              `json:"encoding,omitempty"`
+}
+
+var (
+	self     = js.Global()
+	existing *engine.MemoryCases
+)
+
+func post(v map[string]any) { self.Call("postMessage", js.ValueOf(v)) }
+
+func fail(err error) {
+	post(map[string]any{"type": "error", "message": model.MessageOf(err), "kind": string(model.KindOf(err))})
+}
+
+func main() {
+	self.Set("onmessage", js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := args[0].Get("data")
+		defer func() {
+			if r := recover(); r != nil {
+				post(map[string]any{"type": "crash", "message": fmt.Sprintf("The file reader failed: %v. Press Check again to retry.", r)})
+			}
+		}()
+		var req request
+		if err := json.Unmarshal([]byte(msg.Get("request").String()), &req); err != nil {
+			fail(fmt.Errorf("bad request: %w", err))
+			return nil
+		}
+		if req.Index != nil {
+			existing = engine.NewMemoryCases(req.Index.CasesList())
+		}
+		switch msg.Get("type").String() {
+		case "check":
+			files := msg.Get("files")
+			var tables []engine.Table
+			reg := casetype.NewRegistry(req.CaseTypes...)
+			for i := 0; i < files.Length(); i++ {
+				f := files.Index(i)
+				name := f.Get("name").String()
+				data := make([]byte, f.Get("data").Get("length").Int())
+				js.CopyBytesToGo(data, f.Get("data"))
+				book, err := sheet.Read(name, data, sheet.Options{Sheet: req.Sheet, HeaderRow: req.HeaderRow, Encoding: req.Encoding,
+					Progress: func(done, total int64) {
+						post(map[string]any{"type": "progress", "file": name, "done": float64(done), "total": float64(total)})
+					}})
+				if err != nil {
+					fail(err)
+					return nil
+				}
+				ct := caseTypeFor(name, req.CaseType, reg)
+				ts, err := engine.TablesFromBook(name, book, ct, ct != "" && len(book.Sheets) == 1, reg)
+				if err != nil {
+					fail(err)
+					return nil
+				}
+				tables = append(tables, ts...)
+			}
+			check(req, tables, reg)
+		case "recheck":
+			check(req, api.ToEngine(req.Tables), casetype.NewRegistry(req.CaseTypes...))
+		}
+		return nil
+	}))
+	select {}
+}
+
+// caseTypeFor gives a file the case type it is named after
+// ("households.csv" → household, "member-2024.xlsx" → member), so parents
+// and children can be dropped together; otherwise the chosen one.
+func caseTypeFor(name, chosen string, reg casetype.Registry) string {
+	base := strings.ToLower(strings.TrimSuffix(path.Base(name), path.Ext(name)))
+	best := ""
+	for _, n := range reg.Names() {
+		if (strings.HasPrefix(base, n) || strings.HasPrefix(base, n+"s")) && len(n) > len(best) {
+			best = n
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return chosen
+}
+
+func check(req request, tables []engine.Table, reg casetype.Registry) {
+	in := engine.Input{Tables: tables, Registry: reg, Choices: req.Choices}
+	if err := json.Unmarshal(req.Spec, &in.Spec); err != nil {
+		fail(fmt.Errorf("bad spec: %w", err))
+		return
+	}
+	if existing != nil {
+		in.Existing = existing
+	}
+	plan, err := engine.Check(in)
+	if err != nil {
+		fail(err)
+		return
+	}
+	tj, _ := json.Marshal(api.FromEngine(tables))
+	pj, _ := json.Marshal(plan)
+	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj)})
+}

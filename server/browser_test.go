@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// buildWeb builds the two wasm programs into a fresh root/web beside copies
+// of the static files, as `make build` does.
+func buildWeb(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	web := filepath.Join(root, "web")
+	if err := os.MkdirAll(web, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../web/*")
+	for _, f := range files {
+		switch filepath.Ext(f) {
+		case ".js", ".css", ".png", ".svg":
+			if filepath.Base(f) == "wasm_exec.js" {
+				continue
+			}
+			b, _ := os.ReadFile(f)
+			_ = os.WriteFile(filepath.Join(web, filepath.Base(f)), b, 0o644)
+		}
+	}
+	goroot, _ := exec.Command("go", "env", "GOROOT").Output()
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(web, "wasm_exec.js"), b, 0o644)
+	for pkg, out := range map[string]string{"../app": "app.wasm", "../app/worker": "worker.wasm"} {
+		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", filepath.Join(web, out), pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if o, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", pkg, err, o)
+		}
+	}
+	return root
+}
+
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CASEGATE_CI") != "" {
+			t.Fatal("chromium is not installed (.ci/run installs it)")
+		}
+		t.Skip("chromium is not installed")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000))
+	actx, cancel1 := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	return ctx, func() { cancel3(); cancel2(); cancel1() }
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	dir := os.Getenv("CASEGATE_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	_ = os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644)
+}
+
+// js evaluates an expression and returns its value.
+func js[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func waitJS(t *testing.T, ctx context.Context, what, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		shot(t, ctx, "failed-"+regexp.MustCompile(`\W+`).ReplaceAllString(what, "-"))
+		status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + ' | ' + JSON.stringify(window.casegateLog || []) + ' | ' + document.body.innerText.slice(0, 200)`))
+		t.Fatalf("waiting for %s: %v (page says: %s)", what, err, status)
+	}
+}
+
+// open loads a page and waits until the app's wasm runs.
+func open(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	waitJS(t, ctx, "the app to start", `!document.getElementById('app-wasm-loader')`)
+}
+
+// TestBrowser_ImportFlow drives the page as a person would: sign in, drop
+// households and members, see each problem in its cell, fix a date in the
+// grid, pick an ambiguous parent, commit, find the import in the history,
+// undo it, and, with the server stopped, check a file offline.
+func TestBrowser_ImportFlow(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	root := buildWeb(t)
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Addr, cfg.DB, cfg.Examples, cfg.Root = "127.0.0.1:0", filepath.Join(dir, "c.db"), filepath.Join(dir, "examples"), root
+	sctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var out bytes.Buffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a }) }()
+	addr := <-ready
+	base := "http://" + addr
+	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]
+
+	files := filepath.Join(dir, "upload")
+	_ = os.MkdirAll(files, 0o755)
+	hh := filepath.Join(files, "households.csv")
+	mm := filepath.Join(files, "members.csv")
+	_ = os.WriteFile(hh, []byte("external_id,name,village,address\nHH-9001,Atieno household,Kisumu,\"1 Main St, Denver, CO, 90210, US\"\nHH-9002,Baraka household,Nakuru,\"12 Moi Ave, Nairobi, , 00100, KE\"\n"), 0o644)
+	_ = os.WriteFile(mm, []byte("external_id,name,parent_external_id,parent_type,dob,sex\nM-9001,Akinyi,HH-9002,household,2001-13-01,female\nM-9002,Omondi,HH-0007,household,1999-05-05,male\nM-9003,Wafula,HH-9001,household,1998-04-04,male\n"), 0o644)
+
+	open(t, ctx, base+"/login")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
+		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	shot(t, ctx, "1-home")
+	open(t, ctx, base+"/import")
+	waitJS(t, ctx, "case types and the case index", `document.querySelectorAll('#case-type option').length >= 4 && document.getElementById('index-state').textContent.includes('existing cases (as of')`)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{hh, mm}), chromedp.Click(chromedp.ID("check-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the review", `!!document.getElementById('summary')`)
+	shot(t, ctx, "2-review")
+	// Each problem is in its cell, with the reason.
+	dob := js[string](t, ctx, `(document.querySelector('td.bad[data-col="dob"]')||{}).title || ''`)
+	if !strings.Contains(dob, "not a real date") {
+		t.Errorf("bad date cell: %q", dob)
+	}
+	addrReason := js[string](t, ctx, `(document.querySelector('td.bad[data-col="address"]')||{}).title || ''`)
+	if !strings.Contains(addrReason, "California") {
+		t.Errorf("bad address cell: %q", addrReason)
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
+		t.Errorf("parent picker candidates: %d, want 2", n)
+	}
+	// Fix the date in the grid.
+	js[bool](t, ctx, `document.querySelector('td.bad[data-col="dob"]').dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))`)
+	waitJS(t, ctx, "the cell editor", `!!document.querySelector('#grid input')`)
+	js[bool](t, ctx, `(() => { const i = document.querySelector('#grid input'); i.value = '2001-12-01'; i.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
+	waitJS(t, ctx, "the date fixed", `!document.querySelector('td.bad[data-col="dob"]') && !!document.getElementById('summary')`)
+	// Pick the parent for every row with HH-0007.
+	js[bool](t, ctx, `(document.querySelector('#parent-picker .pick-all').click(), true)`)
+	waitJS(t, ctx, "the parent chosen", `!document.getElementById('parent-picker')`)
+	label := js[string](t, ctx, `document.getElementById('commit-btn').textContent`)
+	// HH-9001 (bad address) and its child M-9003 are skipped; 3 cases commit.
+	if label != "Commit 3 cases; 2 rows will be skipped" {
+		t.Errorf("commit button: %q", label)
+	}
+	shot(t, ctx, "3-fixed")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("commit-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the commit", `!!document.getElementById('commit-result')`)
+	status := js[string](t, ctx, `document.getElementById('status').textContent`)
+	if !strings.Contains(status, "3 created") {
+		t.Errorf("status after commit: %q", status)
+	}
+	shot(t, ctx, "4-committed")
+	open(t, ctx, base+"/history")
+	waitJS(t, ctx, "the history", `!!document.querySelector('#history .undo-btn')`)
+	js[bool](t, ctx, `(document.querySelector('#history .undo-btn').click(), true)`)
+	waitJS(t, ctx, "the undo confirmation", `!!document.getElementById('undo-btn')`)
+	confirm := js[string](t, ctx, `document.getElementById('undo-confirm').textContent`)
+	if !strings.Contains(confirm, "removes 3 cases") {
+		t.Errorf("undo confirmation: %q", confirm)
+	}
+	shot(t, ctx, "5-undo")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("undo-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the undo", `document.getElementById('status').textContent.includes('undone')`)
+	// Offline: the server stops; the page, its worker and the case index
+	// come from the browser's caches and still check a file.
+	stop()
+	<-done
+	open(t, ctx, base+"/")
+	js[bool](t, ctx, `(document.querySelector('header a[href="/import"]').click(), true)`)
+	waitJS(t, ctx, "the offline page", `!!document.getElementById('file-input') && document.getElementById('index-state').textContent.includes('existing cases')`)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{mm}), chromedp.Click(chromedp.ID("check-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the offline check", `!!document.getElementById('summary')`)
+	shot(t, ctx, "6-offline")
+	if n := js[int](t, ctx, `document.querySelectorAll('#grid tr[data-row]').length`); n != 3 {
+		t.Errorf("offline grid rows: %d, want 3", n)
+	}
+	// Offline, the cached case index still finds HH-0007 twice.
+	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
+		t.Errorf("offline parent candidates: %d, want 2", n)
+	}
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"casegate/app/ui"
+)
+
+// webApp serves the go-app pages (pre-rendered; the same routes as the
+// browser) and the static files under root/web. go-app's handler does not
+// compress: wasm and scripts are served from their precompressed .br or .gz
+// twins when the browser takes them.
+func webApp(root string) http.Handler {
+	ui.Register()
+	h := ui.Handler(buildVersion(root))
+	h.Resources = webResources{http.FileServer(http.Dir(root))}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/web/") && serveCompressed(w, r, root) {
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// buildVersion names the build after the app's wasm, so browsers update
+// when it changes and not otherwise.
+func buildVersion(root string) string {
+	b, err := os.ReadFile(filepath.Join(root, "web", "app.wasm"))
+	if err != nil {
+		return "dev"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+func serveCompressed(w http.ResponseWriter, r *http.Request, root string) bool {
+	rel := path.Clean(strings.TrimPrefix(r.URL.Path, "/"))
+	if strings.Contains(rel, "..") {
+		return false
+	}
+	file := filepath.Join(root, filepath.FromSlash(rel))
+	ae := r.Header.Get("Accept-Encoding")
+	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !strings.Contains(ae, enc.name) {
+			continue
+		}
+		if _, err := os.Stat(file + enc.ext); err != nil {
+			continue
+		}
+		ct := mime.TypeByExtension(path.Ext(rel))
+		if path.Ext(rel) == ".wasm" {
+			ct = "application/wasm"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Encoding", enc.name)
+		w.Header().Set("Vary", "Accept-Encoding")
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFile(w, r, file+enc.ext)
+		return true
+	}
+	if _, err := os.Stat(file); err == nil {
+		w.Header().Set("Vary", "Accept-Encoding")
+	}
+	return false
+}
+
+// webResources serves root/web at /web/ and leaves the URLs as they are
+// (app.LocalDir writes the folder into them, which breaks any root but ".").
+type webResources struct{ http.Handler }
+
+func (webResources) Resolve(location string) string { return location }
