@@ -128,7 +128,9 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	var out bytes.Buffer
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a }) }()
+	go func() {
+		done <- Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a })
+	}()
 	addr := <-ready
 	base := "http://" + addr
 	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]

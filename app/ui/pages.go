@@ -122,7 +122,7 @@ func importTable(list []importRecord, undo func(importRecord) app.EventHandler) 
 					if r.Kind == "undo" || r.UndoneBy != "" || r.State != "done" {
 						return app.Td()
 					}
-					return app.Td().Body(app.Button().Class("undo-btn").ID("undo-"+r.ID).Text("Undo…").OnClick(undo(r)))
+					return app.Td().Body(app.Button().Class("undo-btn").ID("undo-" + r.ID).Text("Undo…").OnClick(undo(r)))
 				}),
 			)
 		})),
