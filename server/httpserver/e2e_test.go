@@ -155,7 +155,7 @@ func (e *env) send(req api.CommitRequest, key string) (int, api.CommitResponse) 
 const householdsCSV = "external_id,name,village\nHH-1,First,Kiambu\nHH-2,Second,Kisumu\n"
 const membersCSV = "external_id,name,parent_external_id,parent_type,dob\nM-1,Ann,HH-1,household,2001-02-03\nM-2,Ben,HH-2,household,2002-03-04\n"
 
-var extSpec = spec.Spec{SearchField: "external_id", CreateNewCases: true, OnError: "halt"}
+var extSpec = spec.Spec{CaseType: "household", SearchField: "external_id", CreateNewCases: true, OnError: "halt"}
 
 func forEachDB(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "test.db")) })
@@ -481,6 +481,18 @@ func TestE2E_SpecsTemplatesCaseTypes(t *testing.T) {
 		}
 		if code, _ := e.do("PATCH", "/a/one/api/specs/"+dup.ID, e.key, map[string]string{"name": "Weekly"}, nil); code != 200 {
 			t.Fatalf("rename: %d", code)
+		}
+		// A commit made with the copy makes it the one offered next time.
+		req := e.commitRequest(tables(t, "h.csv", "household", householdsCSV), extSpec)
+		req.SpecID = dup.ID
+		if code, _ := e.send(req, "spec-1"); code != 200 {
+			t.Fatalf("commit with a spec: %d", code)
+		}
+		code, b = e.do("GET", "/a/one/api/specs/?case_type="+saved.Spec.CaseType, e.key, nil, nil)
+		var specs api.Specs
+		_ = json.Unmarshal(b, &specs)
+		if code != 200 || specs.Last != dup.ID {
+			t.Fatalf("last spec: %d %s, want %s", code, b, dup.ID)
 		}
 		if code, _ := e.do("DELETE", "/a/one/api/specs/"+saved.ID, e.key, nil, nil); code != 200 {
 			t.Fatalf("delete: %d", code)

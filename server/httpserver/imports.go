@@ -113,6 +113,9 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if req.SpecID != "" {
+		_ = s.Store.TouchSpec(r.Context(), u.Domain, req.SpecID)
+	}
 	writeJSON(w, http.StatusOK, s.Importer.Response(u.Domain, res))
 	return nil
 }

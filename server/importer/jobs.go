@@ -92,6 +92,22 @@ func (im *Importer) RunJobs(ctx context.Context, worker string, poll time.Durati
 }
 
 func (im *Importer) runJob(ctx context.Context, job *store.Job) {
+	// A heartbeat while the job runs, so a starting replica does not take
+	// it for abandoned.
+	hctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		t := time.NewTicker(20 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+				_ = im.Store.HeartbeatJob(hctx, job.ID)
+			}
+		}
+	}()
 	status, err := im.processJob(ctx, job)
 	if err != nil {
 		msg := model.MessageOf(err)

@@ -106,6 +106,7 @@ type CommitRequest struct {
 	FileName string `json:"file_name"`
 	PlanHash string `json:"plan_hash"`
 	Comment  string `json:"comment,omitempty"`
+	SpecID   string `json:"spec_id,omitempty"` // the saved spec used, offered first next time
 }
 
 // CommitResponse answers a commit (and replays it for the same key).
