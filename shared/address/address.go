@@ -44,13 +44,18 @@ func Parse(cell string) (Address, []Problem) {
 	if cell == "" {
 		return Address{}, nil
 	}
-	r := csv.NewReader(strings.NewReader(strings.ReplaceAll(cell, "\n", " ")))
-	r.TrimLeadingSpace = true
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	parts, err := r.Read()
-	if err != nil || len(parts) == 0 {
-		parts = strings.Split(cell, ",")
+	var parts []string
+	if !strings.ContainsRune(cell, '"') { // the usual case: no quoted part
+		parts = strings.Split(strings.ReplaceAll(cell, "\n", " "), ",")
+	} else {
+		r := csv.NewReader(strings.NewReader(strings.ReplaceAll(cell, "\n", " ")))
+		r.TrimLeadingSpace = true
+		r.LazyQuotes = true
+		r.FieldsPerRecord = -1
+		var err error
+		if parts, err = r.Read(); err != nil || len(parts) == 0 {
+			parts = strings.Split(cell, ",")
+		}
 	}
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])

@@ -75,14 +75,9 @@ var brCEP = map[string]string{
 // so no prefix rule can say a code is in the wrong county or state. GB
 // addresses carry no subdivision at all.
 
-type prefixRule struct {
-	prefix string
-	region string
-}
-
 var (
 	ruleMu    = make(chan struct{}, 1)
-	ruleCache = map[string][]prefixRule{}
+	ruleCache = map[string]map[string]string{} // country → prefix → region
 )
 
 // expand turns "01-16,73" into every prefix it names.
@@ -126,7 +121,7 @@ func itoa(n int) string {
 	return s
 }
 
-func rules(cc string) []prefixRule {
+func rules(cc string) map[string]string {
 	ruleMu <- struct{}{}
 	defer func() { <-ruleMu }()
 	if r, ok := ruleCache[cc]; ok {
@@ -143,10 +138,15 @@ func rules(cc string) []prefixRule {
 	case "BR":
 		table = brCEP
 	}
-	var out []prefixRule
+	out := map[string]string{}
 	for region, spec := range table {
 		for _, p := range expand(spec) {
-			out = append(out, prefixRule{p, region})
+			// Overlaps (IN, BR) resolve to the longer prefix at lookup; for
+			// equal prefixes the alphabetically first region wins, so the
+			// result never depends on map order.
+			if old, ok := out[p]; !ok || region < old {
+				out[p] = region
+			}
 		}
 	}
 	ruleCache[cc] = out
@@ -163,14 +163,14 @@ func regionForPostal(cc, pc string) (string, bool) {
 		}
 		return "", false
 	}
-	best, bestLen := "", 0
 	digits := strings.ReplaceAll(pc, "-", "")
-	for _, r := range rules(cc) {
-		if len(r.prefix) > bestLen && strings.HasPrefix(digits, r.prefix) {
-			best, bestLen = r.region, len(r.prefix)
+	table := rules(cc)
+	for n := min(5, len(digits)); n >= 1; n-- { // the longest prefix wins
+		if r, ok := table[digits[:n]]; ok {
+			return r, true
 		}
 	}
-	return best, bestLen > 0
+	return "", false
 }
 
 // sameRegion accepts a region a shared prefix may also mean.

@@ -129,8 +129,43 @@ func mustFloat(s string) float64 {
 	return f
 }
 
+// HouseholdHeader is the 20 columns of a generated household file: every
+// row valid, so a check measures the engine rather than the report.
+var HouseholdHeader = []string{
+	"external_id", "name", "village", "members", "address", "phone", "date_registered", "national_id",
+	"head_name", "head_dob", "water_source", "toilet", "roof", "income", "latitude", "longitude",
+	"visit_count", "notes", "program", "zone",
+}
+
+// WriteHouseholdsCSV writes n valid household rows.
+func WriteHouseholdsCSV(w io.Writer, n int) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(HouseholdHeader); err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(2, uint64(n)))
+	for i := 0; i < n; i++ {
+		dob := time.Date(1950+r.IntN(50), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+		row := []string{fmt.Sprintf("HH-%07d", i), names[r.IntN(len(names))] + " household", villages[r.IntN(len(villages))],
+			fmt.Sprint(1 + r.IntN(9)), "1 Main St, Denver, CO, 80202, US", fmt.Sprintf("+254 7%08d", r.IntN(100000000)),
+			time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(600)).Format("2006-01-02"), fmt.Sprintf("%08d", r.IntN(100000000)),
+			names[r.IntN(len(names))], dob.Format("2006-01-02"), "borehole", "pit", "iron", fmt.Sprint(r.IntN(50000)),
+			fmt.Sprintf("-1.%06d", r.IntN(1000000)), fmt.Sprintf("36.%06d", r.IntN(1000000)), fmt.Sprint(r.IntN(12)),
+			"note with, a comma", "nutrition", fmt.Sprintf("Z%02d", r.IntN(40))}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // File writes (once) and returns the path of a generated file in dir:
-// kind is "csv", "cp1252.csv" or "xlsx".
+// kind is "csv", "cp1252.csv", "xlsx" (members) or "households.csv".
 func File(dir string, n int, kind string) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("members-%d.%s", n, kind))
 	if _, err := os.Stat(path); err == nil {
@@ -147,6 +182,8 @@ func File(dir string, n int, kind string) (string, error) {
 		err = WriteCSV(f, n, true)
 	case "xlsx":
 		err = WriteXLSX(f, n)
+	case "households.csv":
+		err = WriteHouseholdsCSV(f, n)
 	default:
 		err = fmt.Errorf("unknown kind %q", kind)
 	}

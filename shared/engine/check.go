@@ -134,6 +134,11 @@ func (c *checker) readTable(ti int) error {
 		c.notices = append(c.notices, Notice{File: t.File, Sheet: t.Sheet, Issue: n})
 	}
 	dates := c.dateOrders(t, cols, ct)
+	for i := range cols {
+		if cols[i].hasDef && cols[i].def.Kind != "" && cols[i].def.Kind != casetype.KindText {
+			cols[i].memo = map[string]typed{}
+		}
+	}
 	country := c.sp.DefaultCountry
 	if country == "" {
 		country = ct.DefaultCountry
@@ -338,8 +343,33 @@ func (c *checker) setSpecial(r *rowState, t *Table, col *column, name, v string,
 	}
 }
 
+// typed is a remembered parseTyped outcome: a column's values repeat
+// (villages, dates, addresses), and the outcome depends only on the column
+// and the value.
+type typed struct {
+	v      string
+	ok     bool
+	issues []model.Issue
+}
+
 // parseTyped reads a value of a typed field; it returns the stored form.
 func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string) (string, bool) {
+	if col.memo == nil || cell.Kind == sheet.KindNumber || cell.Kind == sheet.KindDate {
+		return c.parseTypedOnce(r, col, cell, v, dates, country)
+	}
+	if t, ok := col.memo[v]; ok {
+		r.res.Issues = append(r.res.Issues, t.issues...)
+		return t.v, t.ok
+	}
+	before := len(r.res.Issues)
+	out, ok := c.parseTypedOnce(r, col, cell, v, dates, country)
+	if len(col.memo) < 50000 {
+		col.memo[v] = typed{v: out, ok: ok, issues: append([]model.Issue(nil), r.res.Issues[before:]...)}
+	}
+	return out, ok
+}
+
+func (c *checker) parseTypedOnce(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string) (string, bool) {
 	f := col.def
 	switch f.Kind {
 	case casetype.KindDate:

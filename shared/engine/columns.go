@@ -22,6 +22,7 @@ type column struct {
 	def        casetype.Field // the case type's rules for field (zero if none)
 	hasDef     bool
 	search     bool // the search column
+	memo       map[string]typed
 }
 
 // resolveColumns maps a table's headers. Explicit spec columns win; then the

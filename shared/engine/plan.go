@@ -1,10 +1,6 @@
 package engine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-
 	"casegate/shared/model"
 )
 
@@ -137,16 +133,6 @@ func (p *Plan) summarize() {
 		}
 	}
 	p.Summary = s
-}
-
-// seal computes the hash over everything but the hash itself.
-func (p *Plan) seal() {
-	p.Hash = ""
-	h := sha256.New()
-	if err := json.NewEncoder(h).Encode(p); err != nil { // cannot fail: strings, ints and maps
-		panic(err)
-	}
-	p.Hash = hex.EncodeToString(h.Sum(nil))
 }
 
 // Report is the check command's JSON report: the plan without the commit

@@ -1,0 +1,158 @@
+package engine
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"slices"
+
+	"casegate/shared/model"
+)
+
+// hasher writes a plan in one canonical byte form (every string length-
+// prefixed, map keys sorted) into SHA-256. It is the plan's identity, so it
+// covers everything a commit does; it replaced JSON, which took a quarter of
+// a 100,000-row check.
+type hasher struct {
+	h    hash.Hash
+	w    *bufio.Writer
+	tmp  [binary.MaxVarintLen64]byte
+	keys []string
+}
+
+func newHasher() *hasher {
+	h := sha256.New()
+	return &hasher{h: h, w: bufio.NewWriterSize(h, 64<<10)}
+}
+
+func (x *hasher) int(n int) {
+	k := binary.PutVarint(x.tmp[:], int64(n))
+	_, _ = x.w.Write(x.tmp[:k])
+}
+
+func (x *hasher) str(s string) {
+	x.int(len(s))
+	_, _ = x.w.WriteString(s)
+}
+
+func (x *hasher) bool(b bool) {
+	if b {
+		x.int(1)
+	} else {
+		x.int(0)
+	}
+}
+
+func (x *hasher) props(m map[string]string) {
+	keys := x.keys[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	x.keys = keys
+	x.int(len(keys))
+	for _, k := range keys {
+		x.str(k)
+		x.str(m[k])
+	}
+}
+
+func (x *hasher) issue(is model.Issue) {
+	x.str(string(is.Severity))
+	x.str(string(is.Code))
+	x.str(is.Column)
+	x.str(is.Value)
+	x.str(is.Message)
+	x.str(is.Suggestion)
+	x.int(len(is.Candidates))
+	for _, c := range is.Candidates {
+		x.str(c.CaseID)
+		x.str(c.CaseType)
+		x.str(c.ExternalID)
+		x.str(c.Name)
+		x.str(c.OwnerID)
+		x.str(c.DateOpened)
+		x.str(c.File)
+		x.str(c.Sheet)
+		x.int(c.Row)
+		x.props(c.Properties)
+	}
+}
+
+func (x *hasher) ref(r *RowRef) {
+	x.bool(r != nil)
+	if r != nil {
+		x.str(r.File)
+		x.str(r.Sheet)
+		x.int(r.Row)
+	}
+}
+
+func (x *hasher) sum() string {
+	_ = x.w.Flush()
+	return hex.EncodeToString(x.h.Sum(nil))
+}
+
+// seal computes the plan's hash.
+func (p *Plan) seal() {
+	x := newHasher()
+	x.str("casegate plan v1")
+	s := p.Summary
+	for _, n := range []int{s.Rows, s.Create, s.Update, s.Unchanged, s.Skip, s.Error, s.Warning} {
+		x.int(n)
+	}
+	x.str(p.OnError)
+	x.int(len(p.Notices))
+	for _, n := range p.Notices {
+		x.str(n.File)
+		x.str(n.Sheet)
+		x.issue(n.Issue)
+	}
+	x.int(len(p.Rows))
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		x.str(r.File)
+		x.str(r.Sheet)
+		x.int(r.Row)
+		x.str(string(r.Action))
+		x.str(r.CaseID)
+		x.str(r.CaseType)
+		x.str(r.ExternalID)
+		x.bool(r.Parent != nil)
+		if par := r.Parent; par != nil {
+			x.str(par.CaseID)
+			x.str(par.CaseType)
+			x.str(par.ExternalID)
+			x.str(par.Name)
+			x.str(par.Relationship)
+			x.str(par.Identifier)
+			x.str(par.Source)
+			x.ref(par.Row)
+			x.bool(par.Chosen)
+		}
+		x.int(len(r.Issues))
+		for _, is := range r.Issues {
+			x.issue(is)
+		}
+		x.bool(r.Change != nil)
+		if c := r.Change; c != nil {
+			x.bool(c.Name != nil)
+			if c.Name != nil {
+				x.str(*c.Name)
+			}
+			x.str(c.ExternalID)
+			x.str(c.OwnerID)
+			x.str(c.OwnerName)
+			x.str(c.DateOpened)
+			x.bool(c.Close)
+			x.props(c.Properties)
+		}
+	}
+	x.int(len(p.Order))
+	for _, o := range p.Order {
+		x.int(o)
+	}
+	p.Hash = x.sum()
+}
