@@ -169,6 +169,22 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
 		t.Errorf("parent picker candidates: %d, want 2", n)
 	}
+	// The mapping shows every column; the address problem offers its fix.
+	if n := js[int](t, ctx, `document.querySelectorAll('#mapping select[data-column]').length`); n != 10 {
+		t.Errorf("mapping selects: %d, want 10", n)
+	}
+	if v := js[string](t, ctx, `document.querySelector('#mapping select[data-column="dob"]').value`); v != "field:dob" {
+		t.Errorf("dob maps to %q", v)
+	}
+	if fix := js[string](t, ctx, `(document.querySelector('button.fix')||{}).textContent || ''`); !strings.Contains(fix, "CA, 90210") {
+		t.Errorf("address fix button: %q", fix)
+	}
+	if !js[bool](t, ctx, `!!document.getElementById('errors-btn')`) {
+		t.Error("no error file download")
+	}
+	// Ignoring a column re-checks at once.
+	js[bool](t, ctx, `(() => { const s = document.querySelector('#mapping select[data-column="village"]'); s.value = 'ignore'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
+	waitJS(t, ctx, "the village column ignored", `document.querySelector('#mapping select[data-column="village"]').value === 'ignore' && !document.querySelector('#check-btn').disabled`)
 	// Fix the date in the grid.
 	js[bool](t, ctx, `document.querySelector('td.bad[data-col="dob"]').dispatchEvent(new MouseEvent('dblclick', {bubbles: true}))`)
 	waitJS(t, ctx, "the cell editor", `!!document.querySelector('#grid input')`)

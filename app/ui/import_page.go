@@ -24,6 +24,17 @@ type importPage struct {
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
+	sheetName, encoding, delimiter               string
+	headerRow                                    int
+
+	mappings    []tableMapping
+	fileInfos   []fileInfo
+	columns     map[string]specColumn // the person's column choices
+	defaults    map[string]string
+	mappingOpen bool
+	specs       []savedSpec
+	specID      string
+	specName    string
 
 	files    string
 	progress string
@@ -74,6 +85,7 @@ func (p *importPage) OnNav(ctx app.Context) {
 			if p.caseType == "" && len(p.caseTypes) > 0 {
 				p.caseType = p.caseTypes[0].Name
 			}
+			p.loadSpecs(ctx)
 		})
 		// The case index, kept for matching parents offline.
 		p.indexNote = "Loading the existing cases…"
@@ -101,12 +113,23 @@ func (p *importPage) OnNav(ctx app.Context) {
 }
 
 func (p *importPage) spec() spec.Spec {
-	return spec.Spec{CaseType: p.caseType, SearchField: p.searchField, SearchColumn: p.searchColumn,
-		CreateNewCases: p.createNew, OnError: p.onError}
+	sp := spec.Spec{CaseType: p.caseType, SearchField: p.searchField, SearchColumn: p.searchColumn,
+		CreateNewCases: p.createNew, OnError: p.onError, Columns: p.specColumns(), Sheet: p.sheetName,
+		HeaderRow: p.headerRow, Encoding: p.encoding, Delimiter: p.delimiter}
+	for k, v := range p.defaults {
+		if strings.TrimSpace(v) != "" {
+			if sp.Defaults == nil {
+				sp.Defaults = map[string]string{}
+			}
+			sp.Defaults[k] = v
+		}
+	}
+	return sp
 }
 
 func (p *importPage) request(withTables bool) string {
-	req := map[string]any{"spec": p.spec(), "case_type": p.caseType, "case_types": p.caseTypes, "choices": p.choices}
+	req := map[string]any{"spec": p.spec(), "case_type": p.caseType, "case_types": p.caseTypes, "choices": p.choices,
+		"sheet": p.sheetName, "header_row": p.headerRow, "encoding": p.encoding, "delimiter": p.delimiter}
 	if p.index != nil {
 		req["index"] = p.index
 	}
@@ -123,13 +146,15 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 		raw := args[0].String()
 		ctx.Dispatch(func(ctx app.Context) {
 			var m struct {
-				Type    string  `json:"type"`
-				Message string  `json:"message"`
-				File    string  `json:"file"`
-				Done    float64 `json:"done"`
-				Total   float64 `json:"total"`
-				Tables  string  `json:"tables"`
-				Plan    string  `json:"plan"`
+				Type     string  `json:"type"`
+				Message  string  `json:"message"`
+				File     string  `json:"file"`
+				Done     float64 `json:"done"`
+				Total    float64 `json:"total"`
+				Tables   string  `json:"tables"`
+				Plan     string  `json:"plan"`
+				Mappings string  `json:"mappings"`
+				Files    string  `json:"files"`
 			}
 			if err := json.Unmarshal([]byte(raw), &m); err != nil {
 				p.err = "The reader sent something unreadable."
@@ -152,6 +177,8 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					return
 				}
 				p.tables, p.plan = ts, &pl
+				_ = json.Unmarshal([]byte(m.Mappings), &p.mappings)
+				_ = json.Unmarshal([]byte(m.Files), &p.fileInfos)
 				s := pl.Summary
 				p.status = fmt.Sprintf("Checked %s: %d to create, %d to update, %d unchanged, %d skipped, %d with errors.",
 					plural(s.Rows, "row", "rows"), s.Create, s.Update, s.Unchanged, s.Skip, s.Error)
@@ -207,9 +234,10 @@ func (p *importPage) doCommit(ctx app.Context, e app.Event) {
 		if p.commitKey == "" {
 			p.commitKey = app.Window().Get("casegate").Call("newKey").String()
 		}
-		req := map[string]any{"tables": p.tables, "spec": p.spec(), "choices": p.choices, "plan_hash": server.Hash, "file_name": p.files}
+		req := map[string]any{"tables": p.tables, "spec": p.spec(), "choices": p.choices, "plan_hash": server.Hash, "file_name": p.files, "spec_id": p.specID}
 		p.status = "Committing…"
 		p.send(ctx, req, 0)
+		p.pollProgress(ctx)
 	})
 }
 
@@ -233,6 +261,64 @@ func (p *importPage) send(ctx app.Context, req map[string]any, attempt int) {
 	})
 }
 
+// pollProgress shows the commit's progress while it runs.
+func (p *importPage) pollProgress(ctx app.Context) {
+	ctx.After(400*time.Millisecond, func(ctx app.Context) {
+		if !p.busy || p.commitKey == "" {
+			return
+		}
+		callAPI(ctx, "GET", "/a/"+p.me.Domain+"/api/imports/progress?key="+p.commitKey, nil, nil, func(ctx app.Context, status int, body []byte) {
+			var r importRecord
+			if p.busy && status == 200 && json.Unmarshal(body, &r) == nil && r.RowsTotal > 0 {
+				p.progress = fmt.Sprintf("Committing: %d of %d cases (%d%%)", r.RowsDone, r.RowsTotal, r.ProgressPc)
+			}
+			p.pollProgress(ctx)
+		})
+	})
+}
+
+// downloadErrors saves the rows that will not be imported, with reasons, as
+// csv, made in the page (it works offline).
+func (p *importPage) downloadErrors(ctx app.Context, e app.Event) {
+	var b strings.Builder
+	q := func(s string) string {
+		if s != "" && strings.ContainsAny(s[:1], "=+-@") {
+			s = "'" + s
+		}
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	for _, t := range p.tables {
+		var head []string
+		for _, h := range t.Header {
+			head = append(head, q(h))
+		}
+		b.WriteString(q("file") + "," + q("row") + "," + strings.Join(head, ",") + "," + q("casegate_errors") + "\n")
+		for _, r := range p.plan.Rows {
+			if r.File != t.File || r.Sheet != t.Sheet || (r.Action != "error" && r.Action != "skip") {
+				continue
+			}
+			ti, ri := tableIndex(p.tables, r)
+			if ti < 0 {
+				continue
+			}
+			var cells, reasons []string
+			for ci := range t.Header {
+				v := ""
+				if ci < len(p.tables[ti].Rows[ri].Cells) {
+					v = p.tables[ti].Rows[ri].Cells[ci]
+				}
+				cells = append(cells, q(v))
+			}
+			for _, is := range r.Issues {
+				reasons = append(reasons, is.Message)
+			}
+			b.WriteString(q(t.File) + "," + fmt.Sprint(r.Row) + "," + strings.Join(cells, ",") + "," + q(strings.Join(reasons, " ")) + "\n")
+		}
+	}
+	app.Window().Get("casegate").Call("download", "casegate-errors.csv", b.String())
+	p.status = "The error file was downloaded."
+}
+
 // edit changes one cell and re-checks.
 func (p *importPage) edit(pi, col int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
@@ -252,6 +338,23 @@ func (p *importPage) edit(pi, col int) app.EventHandler {
 		p.editing = nil
 		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows[pi].Row)
 		p.recheck(ctx)
+	}
+}
+
+// applySuggestion writes an issue's suggested value into its cell.
+func (p *importPage) applySuggestion(pi int, column, value string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		ti, ri := tableIndex(p.tables, p.plan.Rows[pi])
+		if ti < 0 {
+			return
+		}
+		for ci, h := range p.tables[ti].Header {
+			if h == column && ci < len(p.tables[ti].Rows[ri].Cells) {
+				p.tables[ti].Rows[ri].Cells[ci] = value
+			}
+		}
+		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows[pi].Row, column)
+		p.recheck(p.page)
 	}
 }
 
@@ -285,6 +388,24 @@ func (p *importPage) Render() app.UI {
 	)
 }
 
+// detected says what the reader found, next to a setting.
+func (p *importPage) detected(what string) string {
+	var found []string
+	for _, f := range p.fileInfos {
+		v := f.Encoding
+		if what == "delimiter" {
+			v = f.Delimiter
+		}
+		if v != "" {
+			found = append(found, f.Name+": "+v)
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	return " (read as " + strings.Join(found, " · ") + ")"
+}
+
 func (p *importPage) renderSettings() app.UI {
 	opt := func(v, label, cur string) app.UI { return app.Option().Value(v).Selected(v == cur).Text(label) }
 	return app.Form().Class("settings panel").OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.check(ctx, e) }).Body(
@@ -293,12 +414,43 @@ func (p *importPage) renderSettings() app.UI {
 			app.Input().ID("file-input").Type("file").Multiple(true).Accept(".xlsx,.csv,.txt,.tsv"),
 		),
 		app.Div().Class("field").Body(
-			app.Label().For("case-type").Text("Case type"),
+			app.Label().For("case-type").Text("Case type (a file named after one, e.g. members.csv, uses it)"),
 			app.Select().ID("case-type").OnChange(p.ValueTo(&p.caseType)).Body(
 				app.Range(p.caseTypes).Slice(func(i int) app.UI {
 					return opt(p.caseTypes[i].Name, p.caseTypes[i].Name, p.caseType)
 				}),
 			),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("saved-spec").Text("Saved spec"),
+			app.Select().ID("saved-spec").OnChange(func(ctx app.Context, e app.Event) {
+				p.applySpec(ctx.JSSrc().Get("value").String())
+			}).Body(append([]app.UI{app.Option().Value("").Text("none")}, func() []app.UI {
+				var o []app.UI
+				for _, sp := range p.specs {
+					o = append(o, app.Option().Value(sp.ID).Selected(sp.ID == p.specID).Text(sp.Name))
+				}
+				return o
+			}()...)...),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("sheet").Text("Sheet (blank: every visible sheet)"),
+			app.Input().ID("sheet").Value(p.sheetName).OnChange(p.ValueTo(&p.sheetName)),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("header-row").Text("Header row"),
+			app.Input().ID("header-row").Type("number").Min(1).Value(max(p.headerRow, 1)).OnChange(p.ValueTo(&p.headerRow)),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("encoding").Text("csv encoding"+p.detected("encoding")),
+			app.Select().ID("encoding").OnChange(p.ValueTo(&p.encoding)).Body(
+				opt("", "detect", p.encoding), opt("utf-8", "UTF-8", p.encoding), opt("windows-1252", "Windows-1252 (Excel)", p.encoding),
+				opt("utf-16le", "UTF-16 LE", p.encoding), opt("utf-16be", "UTF-16 BE", p.encoding), opt("macintosh", "Mac Roman", p.encoding)),
+		),
+		app.Div().Class("field").Body(
+			app.Label().For("delimiter").Text("csv delimiter"+p.detected("delimiter")),
+			app.Select().ID("delimiter").OnChange(p.ValueTo(&p.delimiter)).Body(
+				opt("", "detect", p.delimiter), opt(",", "comma", p.delimiter), opt(";", "semicolon", p.delimiter), opt("tab", "tab", p.delimiter)),
 		),
 		app.Div().Class("field").Body(
 			app.Label().For("search-field").Text("Find existing cases by"),
@@ -351,6 +503,7 @@ func (p *importPage) renderReview() app.UI {
 		app.Range(pl.Notices).Slice(func(i int) app.UI {
 			return app.P().Class("notice").Text(pl.Notices[i].File + ": " + pl.Notices[i].Message)
 		}),
+		p.renderMapping(),
 		p.renderPicker(),
 		app.Div().ID("grid").Class("grid").Style("height", fmt.Sprintf("%dpx", gridViewport)).
 			OnScroll(func(ctx app.Context, e app.Event) { p.scroll = ctx.JSSrc().Get("scrollTop").Int() }).Body(
@@ -360,6 +513,9 @@ func (p *importPage) renderReview() app.UI {
 		),
 		app.Div().Class("actions").Body(
 			app.Button().ID("commit-btn").Class("primary").Disabled(disabled || p.busy).Text(label).OnClick(p.doCommit),
+			app.If(s.Error+s.Skip > 0, func() app.UI {
+				return app.Button().ID("errors-btn").Text("Download the rows that will not be imported (csv)").OnClick(p.downloadErrors)
+			}),
 			app.If(p.commit != nil, func() app.UI {
 				return app.P().ID("commit-result").Body(
 					app.Text(fmt.Sprintf("Import %s: %d created, %d updated. ", p.commit.ImportID, p.commit.Created, p.commit.Updated)),
@@ -381,8 +537,22 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 			last = k
 			if ti, _ := tableIndex(p.tables, r); ti >= 0 {
 				ths := []app.UI{app.Th().Text("row"), app.Th().Text(r.File)}
+				strip := columnStrip(p.plan, p.tables[ti].Header, r.File, r.Sheet)
 				for _, h := range p.tables[ti].Header {
-					ths = append(ths, app.Th().Attr("scope", "col").Text(h))
+					var marks []app.UI
+					for i, on := range strip[h] {
+						cls := "tick"
+						if on {
+							cls = "tick on"
+						}
+						_ = i
+						marks = append(marks, app.Span().Class(cls))
+					}
+					th := app.Th().Attr("scope", "col").Body(app.Text(h))
+					if len(strip[h]) > 0 {
+						th = app.Th().Attr("scope", "col").Title("where this column's errors are, top to bottom of the file").Body(app.Text(h), app.Span().Class("strip").Body(marks...))
+					}
+					ths = append(ths, th)
 				}
 				ths = append(ths, app.Th().Text("row problems"))
 				out = append(out, app.Tr().Class("head").Style("height", fmt.Sprintf("%dpx", rowHeight)).Body(ths...))
@@ -445,7 +615,13 @@ func (p *importPage) renderRow(pi int) app.UI {
 	for _, is := range bad[""] {
 		rowLevel = append(rowLevel, is.Message)
 	}
-	tds = append(tds, app.Td().Class("reasons").Text(strings.Join(rowLevel, " ")))
+	var fixes []app.UI
+	for _, is := range r.Issues {
+		if is.Suggestion != "" && is.Column != "" && is.Code == model.CodeBadAddress {
+			fixes = append(fixes, app.Button().Class("fix").Title(is.Message).Text("Use "+is.Suggestion).OnClick(p.applySuggestion(pi, is.Column, is.Suggestion)))
+		}
+	}
+	tds = append(tds, app.Td().Class("reasons").Body(append([]app.UI{app.Text(strings.Join(rowLevel, " "))}, fixes...)...))
 	return app.Tr().Style("height", fmt.Sprintf("%dpx", rowHeight)).DataSet("row", r.Row).Body(tds...)
 }
 

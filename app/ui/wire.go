@@ -6,6 +6,8 @@
 package ui
 
 import (
+	"encoding/json"
+
 	"casegate/shared/model"
 )
 
@@ -135,4 +137,50 @@ type apiError struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+type specColumn struct {
+	Column     string `json:"column"`
+	Kind       string `json:"kind"`
+	Field      string `json:"field,omitempty"`
+	Property   string `json:"property,omitempty"`
+	ParentType string `json:"parent_type,omitempty"`
+	DateOrder  string `json:"date_order,omitempty"`
+}
+
+type suggestion struct {
+	Column     int
+	Header     string
+	Kind       string
+	Field      string
+	ParentType string
+	Property   string
+	Confidence float64
+	Reason     string
+}
+
+type tableMapping struct {
+	File        string       `json:"file"`
+	Sheet       string       `json:"sheet"`
+	CaseType    string       `json:"case_type"`
+	Columns     []specColumn `json:"columns"`
+	Suggestions []suggestion `json:"suggestions"`
+}
+
+type fileInfo struct {
+	Name      string `json:"name"`
+	Format    string `json:"format"`
+	Encoding  string `json:"encoding,omitempty"`
+	Delimiter string `json:"delimiter,omitempty"`
+	Sheets    []struct {
+		Name   string `json:"Name"`
+		Hidden bool   `json:"Hidden"`
+	} `json:"sheets"`
+}
+
+type savedSpec struct {
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	CaseType string          `json:"case_type"`
+	Spec     json.RawMessage `json:"spec"`
 }

@@ -15,8 +15,10 @@ import (
 	"casegate/shared/api"
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
+	"casegate/shared/mapping"
 	"casegate/shared/model"
 	"casegate/shared/sheet"
+	"casegate/shared/spec"
 )
 
 // request is what the page asks for.
@@ -30,7 +32,29 @@ type request struct {
 	Sheet     string              `json:"sheet,omitempty"`
 	HeaderRow int                 `json:"header_row,omitempty"`
 	Encoding  string              `json:"encoding,omitempty"`
+	Delimiter string              `json:"delimiter,omitempty"`
 }
+
+// fileInfo tells the page how a file was read.
+type fileInfo struct {
+	Name      string            `json:"name"`
+	Format    string            `json:"format"`
+	Encoding  string            `json:"encoding,omitempty"`
+	Delimiter string            `json:"delimiter,omitempty"`
+	Sheets    []sheet.SheetInfo `json:"sheets"`
+}
+
+// tableMapping is a table's mapping as the engine applies it, with the
+// fuzzy suggestions for columns that became new properties.
+type tableMapping struct {
+	File        string               `json:"file"`
+	Sheet       string               `json:"sheet"`
+	CaseType    string               `json:"case_type"`
+	Columns     []spec.Column        `json:"columns"`
+	Suggestions []mapping.Suggestion `json:"suggestions"`
+}
+
+var lastFiles []fileInfo
 
 var (
 	self     = js.Global()
@@ -61,15 +85,24 @@ func main() {
 		}
 		switch msg.Get("type").String() {
 		case "check":
-			files := msg.Get("files")
+			in := msg.Get("files")
+			var files []fileInfo
 			var tables []engine.Table
 			reg := casetype.NewRegistry(req.CaseTypes...)
-			for i := 0; i < files.Length(); i++ {
-				f := files.Index(i)
+			for i := 0; i < in.Length(); i++ {
+				f := in.Index(i)
 				name := f.Get("name").String()
 				data := make([]byte, f.Get("data").Get("length").Int())
 				js.CopyBytesToGo(data, f.Get("data"))
-				book, err := sheet.Read(name, data, sheet.Options{Sheet: req.Sheet, HeaderRow: req.HeaderRow, Encoding: req.Encoding,
+				var delim rune
+				switch req.Delimiter {
+				case ",", ";":
+					delim = rune(req.Delimiter[0])
+				case "tab":
+					delim = '\t'
+				}
+				infos, _ := sheet.ListSheets(name, data)
+				book, err := sheet.Read(name, data, sheet.Options{Sheet: req.Sheet, HeaderRow: req.HeaderRow, Encoding: req.Encoding, Delimiter: delim,
 					Progress: func(done, total int64) {
 						post(map[string]any{"type": "progress", "file": name, "done": float64(done), "total": float64(total)})
 					}})
@@ -77,6 +110,11 @@ func main() {
 					fail(err)
 					return nil
 				}
+				fi := fileInfo{Name: name, Format: book.Format, Encoding: book.Encoding, Sheets: infos}
+				if book.Delimiter != 0 {
+					fi.Delimiter = map[rune]string{',': ",", ';': ";", '\t': "tab"}[book.Delimiter]
+				}
+				files = append(files, fi)
 				ct := caseTypeFor(name, req.CaseType, reg)
 				ts, err := engine.TablesFromBook(name, book, ct, ct != "" && len(book.Sheets) == 1, reg)
 				if err != nil {
@@ -85,6 +123,7 @@ func main() {
 				}
 				tables = append(tables, ts...)
 			}
+			lastFiles = files
 			check(req, tables, reg)
 		case "recheck":
 			check(req, api.ToEngine(req.Tables), casetype.NewRegistry(req.CaseTypes...))
@@ -125,7 +164,27 @@ func check(req request, tables []engine.Table, reg casetype.Registry) {
 		fail(err)
 		return
 	}
+	var maps []tableMapping
+	for _, t := range tables {
+		ct, _ := reg.Lookup(t.CaseType)
+		cols, err := engine.Mapping(t, in.Spec, reg)
+		if err != nil {
+			continue
+		}
+		var targets []mapping.Target
+		for _, f := range ct.Fields {
+			targets = append(targets, mapping.Target{Name: f.Name, Label: f.Label, Aliases: f.Aliases})
+		}
+		for _, sf := range casetype.Special {
+			if _, ok := ct.Field(sf); !ok {
+				targets = append(targets, mapping.Target{Name: sf})
+			}
+		}
+		maps = append(maps, tableMapping{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Columns: cols, Suggestions: mapping.Suggest(t.Header, targets)})
+	}
 	tj, _ := json.Marshal(api.FromEngine(tables))
 	pj, _ := json.Marshal(plan)
-	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj)})
+	mj, _ := json.Marshal(maps)
+	fj, _ := json.Marshal(lastFiles)
+	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj)})
 }

@@ -158,3 +158,23 @@ func ColumnLetter(i int) string {
 	}
 	return s
 }
+
+// Mapping returns how Check maps a table's columns under sp: the explicit
+// spec columns, the search and name columns, exact names, export parent
+// columns, and properties. The page shows it as the starting point.
+func Mapping(t Table, sp spec.Spec, reg casetype.Registry) ([]spec.Column, error) {
+	sp, err := sp.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	ct, _ := reg.Lookup(t.CaseType)
+	cols, _, err := resolveColumns(&t, sp, ct)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]spec.Column, 0, len(cols))
+	for _, c := range cols {
+		out = append(out, spec.Column{Column: c.header, Kind: c.kind, Field: c.field, Property: c.property, ParentType: c.parentType, DateOrder: c.dateOrder})
+	}
+	return out, nil
+}
