@@ -50,8 +50,15 @@ fuzz-short:
 fuzz:
 	@./.ci/fuzz 60s
 
-bench: bench-commit
-	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2x ./shared/sheet/ ./server/checkcmd/
+# make bench: native figures, then the browser benchmark (1k, 10k, 100k
+# rows), which writes docs/BENCHMARKS.md and docs/benchmarks.svg.
+BENCH_DIR ?= $(CURDIR)/.cache/bench
+bench:
+	mkdir -p $(BENCH_DIR)
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=2x ./shared/sheet/ ./server/checkcmd/ | tee $(BENCH_DIR)/native.txt
+	$(GO) test -run='^$$' -bench=Commit -benchtime=1x ./server/importer/ | tee -a $(BENCH_DIR)/native.txt
+	CASEGATE_BENCH_DIR=$(BENCH_DIR) CASEGATE_BENCH_ROWS=1000,10000,100000 CASEGATE_BENCH_NATIVE=$(BENCH_DIR)/native.txt \
+		CASEGATE_BENCH_OUT=$(CURDIR)/docs/BENCHMARKS.md $(GO) test -count=1 -timeout=30m -run=TestBrowserBench -v ./server/
 
 generate:
 	$(GO) generate ./shared/...

@@ -6,6 +6,12 @@ const pending = [];
 self.onmessage = (e) => pending.push(e.data); // until Go takes over
 WebAssembly.instantiateStreaming(fetch("/web/worker.wasm"), go.importObject)
   .then((r) => {
+    // Results carry the worker's wasm memory, for the benchmark.
+    const post = self.postMessage.bind(self);
+    self.postMessage = (m, t) => {
+      if (m && m.type === "result") m.memory = r.instance.exports.mem.buffer.byteLength;
+      post(m, t);
+    };
     go.run(r.instance);
     // main.go replaced self.onmessage; hand it what came early.
     pending.forEach((m) => self.onmessage({ data: m }));

@@ -1,0 +1,220 @@
+package main
+
+// The browser benchmark of issue 7: in one headless chromium, one page per
+// contender, the same generated files: casegate's reader worker (read, map,
+// check), SheetJS (default and tuned, parse only, on the page's thread),
+// Papa Parse (parse only) and excelize compiled to wasm (the reference
+// reader), with wall time, memory and the longest frame gap on the page.
+// `make test` runs it on 1,000 rows as a smoke test so the harness cannot
+// rot; `make bench` runs 1k, 10k and 100k and writes docs/BENCHMARKS.md.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"casegate/shared/benchdata"
+)
+
+const benchPage = `<!doctype html><meta charset="utf-8"><title>bench</title>
+<script src="/lib/xlsx.full.min.js"></script><script src="/lib/papaparse.min.js"></script>
+<body><div id="out"></div><script>
+// Frames: the longest gap between animation frames while a contender runs.
+let last = performance.now(), gap = 0, frames = true;
+function tick(t) { gap = Math.max(gap, t - last); last = t; if (frames) requestAnimationFrame(tick); }
+function heap() { return performance.memory ? performance.memory.usedJSHeapSize : 0; }
+async function run(tool, file) {
+  const buf = await (await fetch("/files/" + file)).arrayBuffer();
+  await new Promise((r) => setTimeout(r, 50));
+  gap = 0; last = performance.now(); requestAnimationFrame(tick);
+  const h0 = heap();
+  let t0 = performance.now(), startup = 0;
+  let rows = 0, mem = 0;
+  if (tool === "casegate") {
+    const res = await new Promise((resolve, reject) => {
+      const w = new Worker("/web/worker.js");
+      w.onerror = (e) => reject(e.message);
+      w.onmessage = (e) => {
+        if (e.data.type === "ready") {
+          startup = performance.now() - t0; t0 = performance.now();
+          const ct = file.startsWith("households") ? "household" : "member";
+          w.postMessage({ type: "check", files: [{ name: file, data: new Uint8Array(buf) }],
+            request: JSON.stringify({ spec: { case_type: ct, search_field: "external_id", create_new_cases: true }, case_type: ct }) });
+        } else if (e.data.type === "result") { resolve(e.data); w.terminate(); }
+        else if (e.data.type === "error" || e.data.type === "crash") { reject(e.data.message); }
+      };
+    });
+    rows = JSON.parse(res.plan).summary.rows;
+    mem = res.memory || 0;
+  } else if (tool === "sheetjs") {
+    const wb = XLSX.read(buf);
+    rows = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]], { header: 1 }).length - 1;
+  } else if (tool === "sheetjs-tuned") {
+    const wb = XLSX.read(buf, { dense: true, cellFormula: false, cellHTML: false, cellText: false, cellStyles: false });
+    const s = wb.Sheets[wb.SheetNames[0]];
+    rows = (s["!data"] ? s["!data"].length : XLSX.utils.decode_range(s["!ref"]).e.r + 1) - 1;
+  } else if (tool === "papaparse") {
+    rows = Papa.parse(new TextDecoder().decode(buf), { skipEmptyLines: true }).data.length - 1;
+  } else if (tool === "excelize") {
+    const res = await new Promise((resolve, reject) => {
+      const w = new Worker("/lib/excelize.js");
+      w.onerror = (e) => reject(e.message);
+      w.onmessage = (e) => {
+        if (e.data.type === "ready") { startup = performance.now() - t0; t0 = performance.now(); w.postMessage(new Uint8Array(buf)); }
+        else if (e.data.type === "result") { resolve(e.data); w.terminate(); }
+      };
+    });
+    if (typeof res.rows === "string") throw res.rows;
+    rows = res.rows - 1; mem = res.memory;
+  }
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 100));
+  return { tool, file, ms, startup, rows, gap, heap: Math.max(0, heap() - h0), mem };
+}
+requestAnimationFrame(tick);
+</script>`
+
+const excelizeWorker = `importScripts("/web/wasm_exec.js");
+const go = new Go();
+WebAssembly.instantiateStreaming(fetch("/lib/excelize.wasm"), go.importObject).then((r) => {
+  go.run(r.instance);
+  self.onmessage = (e) => {
+    const rows = self.excelizeRead(e.data);
+    self.postMessage({ type: "result", rows, memory: r.instance.exports.mem.buffer.byteLength });
+  };
+});`
+
+type benchResult struct {
+	Tool string  `json:"tool"`
+	File string  `json:"file"`
+	MS      float64 `json:"ms"`
+	Startup float64 `json:"startup"`
+	Rows int     `json:"rows"`
+	Gap  float64 `json:"gap"`
+	Heap float64 `json:"heap"`
+	Mem  float64 `json:"mem"`
+}
+
+// npmLibs installs the JavaScript contenders once into dir.
+func npmLibs(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "xlsx", "dist", "xlsx.full.min.js")); err == nil {
+		return
+	}
+	_ = os.MkdirAll(dir, 0o755)
+	cmd := exec.Command("npm", "install", "--no-audit", "--no-fund", "--prefix", dir, "xlsx@0.18.5", "papaparse@5.7.1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm install: %v\n%s", err, out)
+	}
+}
+
+func TestBrowserBench(t *testing.T) {
+	sizes := []int{1000}
+	if s := os.Getenv("CASEGATE_BENCH_ROWS"); s != "" {
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	full := os.Getenv("CASEGATE_BENCH_ROWS") != ""
+	cache := os.Getenv("CASEGATE_BENCH_DIR")
+	if cache == "" {
+		cache = filepath.Join(os.TempDir(), "casegate-bench")
+	}
+	npmLibs(t, cache)
+	root := buildWeb(t)
+	lib := filepath.Join(root, "lib")
+	_ = os.MkdirAll(lib, 0o755)
+	for _, f := range []string{"xlsx/dist/xlsx.full.min.js", "papaparse/papaparse.min.js"} {
+		b, err := os.ReadFile(filepath.Join(cache, "node_modules", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = os.WriteFile(filepath.Join(lib, filepath.Base(f)), b, 0o644)
+	}
+	tools := []string{"casegate", "sheetjs", "sheetjs-tuned", "papaparse"}
+	if full {
+		cmd := exec.Command("go", "build", "-ldflags=-s -w", "-o", filepath.Join(lib, "excelize.wasm"), "../shared/benchdata/excelizewasm")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build excelize wasm: %v\n%s", err, out)
+		}
+		_ = os.WriteFile(filepath.Join(lib, "excelize.js"), []byte(excelizeWorker), 0o644)
+		tools = append(tools, "excelize")
+	}
+	files := filepath.Join(cache, "files")
+	_ = os.MkdirAll(files, 0o755)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/bench.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(benchPage))
+	})
+	mux.Handle("/web/", http.FileServer(http.Dir(root)))
+	mux.Handle("/lib/", http.FileServer(http.Dir(root)))
+	mux.Handle("/files/", http.StripPrefix("/files/", http.FileServer(http.Dir(files))))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	ctx, cancel := browser(t, chromedp.Flag("enable-precise-memory-info", true), chromedp.Flag("js-flags", "--expose-gc"))
+	defer cancel()
+	ctx, cancel2 := context.WithTimeout(ctx, 20*time.Minute)
+	defer cancel2()
+	var results []benchResult
+	for _, n := range sizes {
+		for _, kind := range []string{"xlsx", "csv", "cp1252.csv"} {
+			p, err := benchdata.File(files, n, kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tool := range tools {
+				if (tool == "papaparse") != strings.HasSuffix(kind, "csv") && tool != "casegate" {
+					continue
+				}
+				if (tool == "sheetjs" || tool == "sheetjs-tuned" || tool == "excelize") && kind != "xlsx" {
+					continue
+				}
+				if tool == "papaparse" && kind != "csv" {
+					continue
+				}
+				// A fresh page per contender, so one's memory does not count against another.
+				if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bench.html")); err != nil {
+					t.Fatal(err)
+				}
+				r, err := chromedp.Run(ctx, chromedp.Evaluate[benchResult](fmt.Sprintf(`run(%q, %q)`, tool, filepath.Base(p)),
+					chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("%s on %s: %v", tool, filepath.Base(p), err)
+				}
+				if r.Rows != n {
+					t.Errorf("%s on %s: %d rows, want %d", tool, filepath.Base(p), r.Rows, n)
+				}
+				t.Logf("%-14s %-22s %9.0f ms (+%4.0f ms start)  gap %6.0f ms  heap %6.1f MB  wasm %6.1f MB", tool, filepath.Base(p), r.MS, r.Startup, r.Gap, r.Heap/1e6, r.Mem/1e6)
+				results = append(results, r)
+			}
+		}
+	}
+	load := pageLoad(t, ctx, root)
+	if out := os.Getenv("CASEGATE_BENCH_OUT"); out != "" {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		_ = os.WriteFile(strings.TrimSuffix(out, ".md")+".json", b, 0o644)
+		native, _ := os.ReadFile(os.Getenv("CASEGATE_BENCH_NATIVE"))
+		if err := os.WriteFile(out, []byte(benchReport(results, load, string(native), root)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
