@@ -40,7 +40,7 @@ async function run(tool, file) {
   gap = 0; last = performance.now(); requestAnimationFrame(tick);
   const h0 = heap();
   let t0 = performance.now(), startup = 0;
-  let rows = 0, mem = 0;
+  let rows = 0, mem = 0, phases = [];
   if (tool === "casegate") {
     const res = await new Promise((resolve, reject) => {
       const w = new Worker("/web/worker.js");
@@ -57,6 +57,8 @@ async function run(tool, file) {
     });
     rows = JSON.parse(res.plan).summary.rows;
     mem = res.memory || 0;
+    console.log("worker phases", res.read_ms, res.check_ms, res.total_ms);
+    phases = [res.read_ms, res.check_ms, res.total_ms];
   } else if (tool === "sheetjs") {
     const wb = XLSX.read(buf);
     rows = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]], { header: 1 }).length - 1;
@@ -80,7 +82,7 @@ async function run(tool, file) {
   }
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 100));
-  return { tool, file, ms, startup, rows, gap, heap: Math.max(0, heap() - h0), mem };
+  return { tool, file, ms, startup, rows, gap, heap: Math.max(0, heap() - h0), mem, phases };
 }
 requestAnimationFrame(tick);
 </script>`
@@ -96,14 +98,16 @@ WebAssembly.instantiateStreaming(fetch("/lib/excelize.wasm"), go.importObject).t
 });`
 
 type benchResult struct {
-	Tool string  `json:"tool"`
-	File string  `json:"file"`
+	Tool    string  `json:"tool"`
+	File    string  `json:"file"`
 	MS      float64 `json:"ms"`
 	Startup float64 `json:"startup"`
-	Rows int     `json:"rows"`
-	Gap  float64 `json:"gap"`
-	Heap float64 `json:"heap"`
-	Mem  float64 `json:"mem"`
+	Rows    int     `json:"rows"`
+	Gap     float64 `json:"gap"`
+	Heap    float64 `json:"heap"`
+	Mem     float64 `json:"mem"`
+	// casegate: the worker's own read, check and total times (ms)
+	Phases []float64 `json:"phases,omitempty"`
 }
 
 // npmLibs installs the JavaScript contenders once into dir.
@@ -203,7 +207,7 @@ func TestBrowserBench(t *testing.T) {
 				if r.Rows != n {
 					t.Errorf("%s on %s: %d rows, want %d", tool, filepath.Base(p), r.Rows, n)
 				}
-				t.Logf("%-14s %-22s %9.0f ms (+%4.0f ms start)  gap %6.0f ms  heap %6.1f MB  wasm %6.1f MB", tool, filepath.Base(p), r.MS, r.Startup, r.Gap, r.Heap/1e6, r.Mem/1e6)
+				t.Logf("%-14s %-22s %9.0f ms (+%4.0f ms start)  gap %6.0f ms  heap %6.1f MB  wasm %6.1f MB  worker phases %v", tool, filepath.Base(p), r.MS, r.Startup, r.Gap, r.Heap/1e6, r.Mem/1e6, r.Phases)
 				results = append(results, r)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"casegate/shared/api"
 	"casegate/shared/casetype"
@@ -54,7 +55,10 @@ type tableMapping struct {
 	Suggestions []mapping.Suggestion `json:"suggestions"`
 }
 
-var lastFiles []fileInfo
+var (
+	lastFiles []fileInfo
+	started   time.Time // when the request came, for the timings in the result
+)
 
 var (
 	self     = js.Global()
@@ -83,6 +87,7 @@ func main() {
 		if req.Index != nil {
 			existing = engine.NewMemoryCases(req.Index.CasesList())
 		}
+		started = time.Now()
 		switch msg.Get("type").String() {
 		case "check":
 			in := msg.Get("files")
@@ -159,7 +164,9 @@ func check(req request, tables []engine.Table, reg casetype.Registry) {
 	if existing != nil {
 		in.Existing = existing
 	}
+	readMS := time.Since(started).Milliseconds()
 	plan, err := engine.Check(in)
+	checkMS := time.Since(started).Milliseconds() - readMS
 	if err != nil {
 		fail(err)
 		return
@@ -186,5 +193,6 @@ func check(req request, tables []engine.Table, reg casetype.Registry) {
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj)})
+	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj),
+		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
 }

@@ -5,10 +5,12 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
@@ -34,8 +36,29 @@ type compiled struct {
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9 ()./-]{6,24}$`)
 
-// Compile prepares the rules of ct (and of the special fields).
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*Checker{}
+)
+
+// Compile prepares the rules of ct (and of the special fields). Checkers
+// are kept per definition: building a validator costs milliseconds, which
+// the browser would pay on every re-check.
 func Compile(ct casetype.CaseType) (*Checker, error) {
+	key, _ := json.Marshal(ct)
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if c, ok := cache[string(key)]; ok {
+		return c, nil
+	}
+	c, err := compile(ct)
+	if err == nil && len(cache) < 256 {
+		cache[string(key)] = c
+	}
+	return c, err
+}
+
+func compile(ct casetype.CaseType) (*Checker, error) {
 	c := &Checker{v: validator.New(), fields: map[string]compiled{}}
 	if err := c.v.RegisterValidation("phone", func(fl validator.FieldLevel) bool {
 		s := fl.Field().String()
