@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // buildWeb builds the two wasm programs into a fresh root/web beside copies
@@ -241,4 +242,85 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
 		t.Errorf("offline parent candidates: %d, want 2", n)
 	}
+}
+
+// tabTo presses Tab until the element with id has focus (at most 60 times):
+// the page must be reachable in order with the keyboard alone.
+func tabTo(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	for i := 0; i < 60; i++ {
+		if js[bool](t, ctx, `document.activeElement && document.activeElement.id === `+strconvQuote(id)) {
+			return
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Fatalf("Tab never reached #%s (focus is on %s)", id, js[string](t, ctx, `document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : 'nothing'`))
+}
+
+func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
+
+// TestBrowser_Keyboard does the flow with the keyboard alone: sign in, check
+// a file, open a bad cell with Enter, fix it, and commit. (Choosing the file
+// itself is the browser's own dialog; the test sets it as the dialog would.)
+func TestBrowser_Keyboard(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	root := buildWeb(t)
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Addr, cfg.DB, cfg.Examples, cfg.Root = "127.0.0.1:0", filepath.Join(dir, "c.db"), filepath.Join(dir, "examples"), root
+	sctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var out bytes.Buffer
+	ready := make(chan string, 1)
+	go func() { _ = Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a }) }()
+	base := "http://" + <-ready
+	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]
+	file := filepath.Join(dir, "households.csv")
+	_ = os.WriteFile(file, []byte("external_id,name,village,date_registered\nHH-7001,Keyboard household,Meru,2024-02-30\n"), 0o644)
+
+	open(t, ctx, base+"/login")
+	tabTo(t, ctx, "login-email")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("admin@demo.example")); err != nil {
+		t.Fatal(err)
+	}
+	tabTo(t, ctx, "login-password")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(pw+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	tabTo(t, ctx, "start-import")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the import page", `!!document.getElementById('file-input') && !document.getElementById('check-btn').disabled`)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{file})); err != nil {
+		t.Fatal(err)
+	}
+	tabTo(t, ctx, "check-btn")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the review", `!!document.querySelector('td.bad[data-col="date_registered"]')`)
+	if s := js[string](t, ctx, `document.getElementById('status').textContent`); !strings.Contains(s, "1 with errors") {
+		t.Errorf("the live region says %q", s)
+	}
+	// The bad cell is focusable; Enter opens its editor.
+	js[bool](t, ctx, `(document.querySelector('td.bad[data-col="date_registered"]').focus(), true)`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the editor", `!!document.querySelector('#grid input')`)
+	js[bool](t, ctx, `(document.querySelector('#grid input').focus(), document.querySelector('#grid input').select(), true)`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("2024-02-28"+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the fix", `!document.querySelector('td.bad') && !document.getElementById('commit-btn').disabled`)
+	tabTo(t, ctx, "commit-btn")
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the commit", `document.getElementById('status').textContent.includes('1 created')`)
 }
