@@ -176,7 +176,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					p.err = "The reader's result could not be read."
 					return
 				}
-				p.tables, p.plan = ts, &pl
+				if ts != nil { // a re-check sends no tables: the page has them
+					p.tables = ts
+				}
+				p.plan = &pl
 				_ = json.Unmarshal([]byte(m.Mappings), &p.mappings)
 				_ = json.Unmarshal([]byte(m.Files), &p.fileInfos)
 				s := pl.Summary

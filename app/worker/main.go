@@ -129,9 +129,9 @@ func main() {
 				tables = append(tables, ts...)
 			}
 			lastFiles = files
-			check(req, tables, reg)
+			check(req, tables, reg, false)
 		case "recheck":
-			check(req, api.ToEngine(req.Tables), casetype.NewRegistry(req.CaseTypes...))
+			check(req, api.ToEngine(req.Tables), casetype.NewRegistry(req.CaseTypes...), true)
 		}
 		return nil
 	}))
@@ -155,7 +155,7 @@ func caseTypeFor(name, chosen string, reg casetype.Registry) string {
 	return chosen
 }
 
-func check(req request, tables []engine.Table, reg casetype.Registry) {
+func check(req request, tables []engine.Table, reg casetype.Registry, recheck bool) {
 	in := engine.Input{Tables: tables, Registry: reg, Choices: req.Choices}
 	if err := json.Unmarshal(req.Spec, &in.Spec); err != nil {
 		fail(fmt.Errorf("bad spec: %w", err))
@@ -189,7 +189,16 @@ func check(req request, tables []engine.Table, reg casetype.Registry) {
 		}
 		maps = append(maps, tableMapping{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Columns: cols, Suggestions: mapping.Suggest(t.Header, targets)})
 	}
-	tj, _ := json.Marshal(api.FromEngine(tables))
+	// The page needs the verdicts, not what a commit would write: the
+	// changes (every property of every row) stay here, halving the message.
+	for i := range plan.Rows {
+		plan.Rows[i].Change = nil
+	}
+	plan.Order = nil
+	tj := []byte("null") // on a re-check the page has the tables already
+	if !recheck {
+		tj, _ = json.Marshal(api.FromEngine(tables))
+	}
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
