@@ -144,11 +144,21 @@ func (c *checker) readTable(ti int) error {
 		country = ct.DefaultCountry
 	}
 	unique := map[string]map[string]int{} // field → value → first row
+	slots := map[string]int{}              // field or property name → its place in a row's values
+	for i, col := range cols {
+		name := col.field
+		if col.kind == spec.MapProperty {
+			name = col.property
+		}
+		if _, dup := slots[name]; !dup && name != "" {
+			slots[name] = i
+		}
+	}
 	for _, row := range t.Rows {
 		r := &rowState{table: ti, parentIndex: -1}
 		r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: ct.Name}
 		r.change.Properties = make(map[string]string, len(cols))
-		vals := make(map[string]string, len(cols)) // field or property → value, for defaults and required
+		vals := &rowVals{slot: slots, v: make([]string, len(cols))} // field or property → value, for defaults and required
 		anyValue := false
 		for ci := range cols {
 			col := &cols[ci]
@@ -187,12 +197,12 @@ func (c *checker) readTable(ti int) error {
 			if !f.Required {
 				continue
 			}
-			if strings.TrimSpace(vals[f.Name]) == "" && !hasIssueFor(r, f.Name) {
+			if strings.TrimSpace(vals.get(f.Name)) == "" && !hasIssueFor(r, f.Name) {
 				colName := headerFor(cols, f.Name)
 				r.errorf(model.CodeRequired, colName, "", "%s is required%s.", labelOf(f), inColumn(colName))
 			}
 			if f.Unique {
-				if v := vals[f.Name]; v != "" {
+				if v := vals.get(f.Name); v != "" {
 					if unique[f.Name] == nil {
 						unique[f.Name] = map[string]int{}
 					}
@@ -242,7 +252,7 @@ func headerFor(cols []column, field string) string {
 }
 
 // readValue puts one non-ignored cell where its column says.
-func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell, v string, vals map[string]string, rc *rules.Checker, dates map[int]dateColumn, country string) {
+func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell, v string, vals *rowVals, rc *rules.Checker, dates map[int]dateColumn, country string) {
 	name := col.field
 	if col.kind == spec.MapProperty {
 		name = col.property
@@ -262,7 +272,7 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 	if v != "" && col.hasDef {
 		var ok bool
 		if v, ok = c.parseTyped(r, col, cell, v, dates, country); !ok {
-			vals[name] = v
+			vals.set(name, v)
 			return
 		}
 		for _, is := range rc.Check(col.def.Name, col.header, v) {
@@ -271,7 +281,7 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 	} else if v != "" && (name == "name" || name == "external_id") {
 		r.res.Issues = append(r.res.Issues, rc.Check(name, col.header, v)...)
 	}
-	vals[name] = v
+	vals.set(name, v)
 	if col.kind == spec.MapProperty {
 		r.change.Properties[name] = v
 		return
@@ -412,7 +422,7 @@ func (c *checker) parseTypedOnce(r *rowState, col *column, cell sheet.Cell, v st
 	return v, true
 }
 
-func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column, vals map[string]string, rc *rules.Checker, country string) {
+func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column, vals *rowVals, rc *rules.Checker, country string) {
 	apply := func(defs map[string]string) {
 		keys := make([]string, 0, len(defs))
 		for k := range defs {
@@ -420,11 +430,11 @@ func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if strings.TrimSpace(vals[k]) != "" {
+			if strings.TrimSpace(vals.get(k)) != "" {
 				continue
 			}
 			v := defs[k]
-			vals[k] = v
+			vals.set(k, v)
 			col := column{header: k, kind: spec.MapProperty, property: k}
 			if casetype.IsSpecial(k) {
 				col = column{header: k, kind: spec.MapField, field: k}
@@ -446,4 +456,30 @@ func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column
 	}
 	apply(c.sp.Defaults)
 	apply(ct.Defaults)
+}
+
+// rowVals holds a row's values by field or property name: a slice with
+// the table's name → place map, instead of a map per row.
+type rowVals struct {
+	slot  map[string]int
+	v     []string
+	extra map[string]string // names without a column (defaults)
+}
+
+func (r *rowVals) get(name string) string {
+	if i, ok := r.slot[name]; ok {
+		return r.v[i]
+	}
+	return r.extra[name]
+}
+
+func (r *rowVals) set(name, v string) {
+	if i, ok := r.slot[name]; ok {
+		r.v[i] = v
+		return
+	}
+	if r.extra == nil {
+		r.extra = map[string]string{}
+	}
+	r.extra[name] = v
 }
