@@ -144,7 +144,7 @@ func (c *checker) readTable(ti int) error {
 		country = ct.DefaultCountry
 	}
 	unique := map[string]map[string]int{} // field → value → first row
-	slots := map[string]int{}              // field or property name → its place in a row's values
+	slots := map[string]int{}             // field or property name → its place in a row's values
 	for i, col := range cols {
 		name := col.field
 		if col.kind == spec.MapProperty {

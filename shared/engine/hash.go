@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
-	"slices"
 
 	"casegate/shared/model"
 )
@@ -16,10 +15,9 @@ import (
 // covers everything a commit does; it replaced JSON, which took a quarter of
 // a 100,000-row check.
 type hasher struct {
-	h    hash.Hash
-	w    *bufio.Writer
-	tmp  [binary.MaxVarintLen64]byte
-	keys []string
+	h   hash.Hash
+	w   *bufio.Writer
+	tmp [binary.MaxVarintLen64]byte
 }
 
 func newHasher() *hasher {
@@ -45,18 +43,30 @@ func (x *hasher) bool(b bool) {
 	}
 }
 
+// props writes a map without sorting it: each pair is folded with 64-bit
+// FNV-1a and the pairs are combined by sum and xor, which do not depend on
+// order. Sorting the keys of every row took a fifth of a 100,000-row check.
+// The hash detects a page and a server that disagree; the server commits
+// its own verdict either way, so a crafted collision gains nothing.
 func (x *hasher) props(m map[string]string) {
-	keys := x.keys[:0]
-	for k := range m {
-		keys = append(keys, k)
+	var sum, xor uint64
+	for k, v := range m {
+		h := uint64(14695981039346656037)
+		for i := 0; i < len(k); i++ {
+			h = (h ^ uint64(k[i])) * 1099511628211
+		}
+		h = (h ^ 0xff) * 1099511628211 // a separator no UTF-8 text holds
+		for i := 0; i < len(v); i++ {
+			h = (h ^ uint64(v[i])) * 1099511628211
+		}
+		sum += h
+		xor ^= h
 	}
-	slices.Sort(keys)
-	x.keys = keys
-	x.int(len(keys))
-	for _, k := range keys {
-		x.str(k)
-		x.str(m[k])
-	}
+	x.int(len(m))
+	binary.LittleEndian.PutUint64(x.tmp[:8], sum)
+	_, _ = x.w.Write(x.tmp[:8])
+	binary.LittleEndian.PutUint64(x.tmp[:8], xor)
+	_, _ = x.w.Write(x.tmp[:8])
 }
 
 func (x *hasher) issue(is model.Issue) {
