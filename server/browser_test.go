@@ -212,6 +212,15 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	shot(t, ctx, "4-committed")
 	open(t, ctx, base+"/history")
 	waitJS(t, ctx, "the history", `!!document.querySelector('#history .undo-btn')`)
+	// The import's detail lists every row with its result.
+	js[bool](t, ctx, `(document.querySelector('#history .detail-btn').click(), true)`)
+	waitJS(t, ctx, "the import detail", `!!document.getElementById('import-detail')`)
+	if n := js[int](t, ctx, `document.querySelectorAll('#import-detail tbody tr').length`); n != 5 {
+		t.Errorf("import detail rows: %d, want 5", n)
+	}
+	if href := js[string](t, ctx, `document.querySelector('#import-detail a[href$="errors.xlsx"]').getAttribute('href')`); !strings.HasSuffix(href, "/errors.xlsx") {
+		t.Errorf("error workbook link: %q", href)
+	}
 	js[bool](t, ctx, `(document.querySelector('#history .undo-btn').click(), true)`)
 	waitJS(t, ctx, "the undo confirmation", `!!document.getElementById('undo-btn')`)
 	confirm := js[string](t, ctx, `document.getElementById('undo-confirm').textContent`)

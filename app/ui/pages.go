@@ -94,6 +94,11 @@ func (p *homePage) Render() app.UI {
 
 // importTable lists imports; undo, when set, adds an undo button per row.
 func importTable(list []importRecord, undo func(importRecord) app.EventHandler) app.UI {
+	return importTableWithDetail(list, undo, nil)
+}
+
+// importTableWithDetail is importTable with a details button per row.
+func importTableWithDetail(list []importRecord, undo, detail func(importRecord) app.EventHandler) app.UI {
 	if len(list) == 0 {
 		return app.P().Text("No imports yet.")
 	}
@@ -115,8 +120,12 @@ func importTable(list []importRecord, undo func(importRecord) app.EventHandler) 
 			if r.UndoneBy != "" {
 				what += " (undone)"
 			}
+			when := app.Td().Text(strings.Replace(r.CreatedAt, "T", " ", 1))
+			if detail != nil {
+				when = app.Td().Body(app.Button().Class("link detail-btn").Text(strings.Replace(r.CreatedAt, "T", " ", 1)).OnClick(detail(r)))
+			}
 			return app.Tr().DataSet("import", r.ID).Body(
-				app.Td().Text(strings.Replace(r.CreatedAt, "T", " ", 1)), app.Td().Text(what), app.Td().Text(r.FileName),
+				when, app.Td().Text(what), app.Td().Text(r.FileName),
 				app.Td().Text(r.User), app.Td().Text(result),
 				app.If(undo != nil, func() app.UI {
 					if r.Kind == "undo" || r.UndoneBy != "" || r.State != "done" {
@@ -135,6 +144,7 @@ type historyPage struct {
 	app.Compo
 	me      me
 	imports []importRecord
+	detail  *importDetail
 	confirm *importRecord
 	preview *undoPreview
 	status  string
@@ -156,6 +166,58 @@ func (p *historyPage) load(ctx app.Context) {
 			p.status = errorText(status, body)
 		}
 	})
+}
+
+func (p *historyPage) showDetail(r importRecord) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		callAPI(ctx, "GET", "/a/"+p.me.Domain+"/api/imports/"+r.ID, nil, nil, func(ctx app.Context, status int, body []byte) {
+			var d importDetail
+			if status != 200 || json.Unmarshal(body, &d) != nil {
+				p.status = errorText(status, body)
+				return
+			}
+			p.detail = &d
+			p.status = fmt.Sprintf("Import %s: %d rows.", d.ID, len(d.Results))
+		})
+	}
+}
+
+func (p *historyPage) renderDetail() app.UI {
+	d := p.detail
+	base := "/a/" + p.me.Domain + "/api/imports/" + d.ID
+	rows := d.Results
+	if len(rows) > 500 {
+		rows = rows[:500]
+	}
+	return app.Section().ID("import-detail").Class("panel").Body(
+		app.H2().Text(fmt.Sprintf("%s %s — %s", d.Kind, d.FileName, d.State)),
+		app.P().Body(
+			app.Text(fmt.Sprintf("%d created, %d updated, %d not imported. ", d.Created, d.Updated, d.Failed)),
+			app.A().Href(base+"/errors.csv").Text("Rows not imported (csv)"), app.Text(" · "),
+			app.A().Href(base+"/errors.xlsx").Text("Workbook with the bad cells marked"),
+		),
+		app.If(len(d.Conflicts) > 0, func() app.UI {
+			return app.Ul().Body(app.Range(d.Conflicts).Slice(func(i int) app.UI {
+				return app.Li().Text(d.Conflicts[i].CaseID + ": " + d.Conflicts[i].Reason)
+			}))
+		}),
+		app.Table().Class("list").Body(
+			app.THead().Body(app.Tr().Body(app.Th().Text("File"), app.Th().Text("Row"), app.Th().Text("Result"), app.Th().Text("Case"), app.Th().Text("Problems"))),
+			app.TBody().Body(app.Range(rows).Slice(func(i int) app.UI {
+				r := rows[i]
+				var msgs []string
+				for _, is := range r.Issues {
+					msgs = append(msgs, is.Message)
+				}
+				return app.Tr().Body(app.Td().Text(r.File), app.Td().Text(fmt.Sprint(r.Row)), app.Td().Class("action "+r.Action).Text(r.Action),
+					app.Td().Text(r.CaseID), app.Td().Text(strings.Join(msgs, " ")))
+			})),
+		),
+		app.If(len(d.Results) > len(rows), func() app.UI {
+			return app.P().Text(fmt.Sprintf("The first 500 of %d rows are shown; the error files hold every row not imported.", len(d.Results)))
+		}),
+		app.Button().Text("Close").OnClick(func(ctx app.Context, e app.Event) { p.detail = nil }),
+	)
 }
 
 func (p *historyPage) askUndo(r importRecord) app.EventHandler {
@@ -212,7 +274,8 @@ func (p *historyPage) Render() app.UI {
 				app.Button().Text("Cancel").OnClick(func(ctx app.Context, e app.Event) { p.confirm, p.preview = nil, nil }),
 			)
 		}),
-		importTable(p.imports, p.askUndo),
+		app.If(p.detail != nil, func() app.UI { return p.renderDetail() }),
+		importTableWithDetail(p.imports, p.askUndo, p.showDetail),
 	)
 }
 
@@ -220,11 +283,13 @@ func (p *historyPage) Render() app.UI {
 // key and curl line for integrators.
 type caseTypesPage struct {
 	app.Compo
-	me     me
-	types  []casetype.CaseType
-	key    string
-	curl   string
-	status string
+	me      me
+	types   []casetype.CaseType
+	editing string // the case type whose JSON is being edited
+	draft   string
+	key     string
+	curl    string
+	status  string
 }
 
 func (p *caseTypesPage) OnNav(ctx app.Context) {
@@ -254,6 +319,26 @@ func (p *caseTypesPage) newKey(ctx app.Context, e app.Event) {
 	})
 }
 
+func (p *caseTypesPage) save(ctx app.Context, e app.Event) {
+	var ct casetype.CaseType
+	if err := json.Unmarshal([]byte(p.draft), &ct); err != nil {
+		p.status = "The definition is not valid JSON: " + err.Error()
+		return
+	}
+	callAPI(ctx, "PUT", "/a/"+p.me.Domain+"/api/case-types/"+p.editing, ct, nil, func(ctx app.Context, status int, body []byte) {
+		if status != 200 {
+			p.status = errorText(status, body)
+			return
+		}
+		for i := range p.types {
+			if p.types[i].Name == ct.Name {
+				p.types[i] = ct
+			}
+		}
+		p.editing, p.status = "", "Saved the case type "+ct.Name+"; the next check uses its rules."
+	})
+}
+
 func (p *caseTypesPage) Render() app.UI {
 	return shell("/case-types", p.me, p.status,
 		app.H1().Text("Case types and templates"),
@@ -262,7 +347,21 @@ func (p *caseTypesPage) Render() app.UI {
 			base := "/a/" + p.me.Domain + "/api/case-types/" + ct.Name
 			return app.Section().Class("panel").Body(
 				app.H2().Text(ct.Name+" — "+ct.Label),
-				app.P().Body(app.A().Href(base+"/template.csv").Text("Sample csv"), app.Text(" · "), app.A().Href(base+"/template.xlsx").Text("Sample xlsx (with the rules)")),
+				app.P().Body(app.A().Href(base+"/template.csv").Text("Sample csv"), app.Text(" · "), app.A().Href(base+"/template.xlsx").Text("Sample xlsx (with the rules)"),
+					app.If(p.me.Role == "admin", func() app.UI {
+						return app.Button().Class("edit-type").Text("Edit rules").OnClick(func(ctx app.Context, e app.Event) {
+							b, _ := json.MarshalIndent(ct, "", "  ")
+							p.editing, p.draft = ct.Name, string(b)
+						})
+					})),
+				app.If(p.editing == ct.Name, func() app.UI {
+					return app.Div().Body(
+						app.Label().For("type-json").Text("Fields and rules (JSON: kind text|date|number|bool01|select|address|email|phone; required, max_length, pattern, values, unique, date_format)"),
+						app.Textarea().ID("type-json").Rows(16).Style("width", "100%").Text(p.draft).OnChange(p.ValueTo(&p.draft)),
+						app.Button().ID("save-type").Class("primary").Text("Save").OnClick(p.save),
+						app.Button().Text("Cancel").OnClick(func(ctx app.Context, e app.Event) { p.editing = "" }),
+					)
+				}),
 				app.Table().Class("list").Body(
 					app.THead().Body(app.Tr().Body(app.Th().Text("Field"), app.Th().Text("Kind"), app.Th().Text("Rules"))),
 					app.TBody().Body(app.Range(ct.Fields).Slice(func(j int) app.UI {

@@ -184,3 +184,22 @@ type savedSpec struct {
 	CaseType string          `json:"case_type"`
 	Spec     json.RawMessage `json:"spec"`
 }
+
+type rowOutcome struct {
+	File   string        `json:"file"`
+	Sheet  string        `json:"sheet"`
+	Row    int           `json:"row"`
+	Action string        `json:"action"`
+	CaseID string        `json:"case_id,omitempty"`
+	Issues []model.Issue `json:"issues,omitempty"`
+}
+
+type importDetail struct {
+	importRecord
+	Results   []rowOutcome `json:"results,omitempty"`
+	Conflicts []struct {
+		CaseID string `json:"case_id"`
+		Name   string `json:"name"`
+		Reason string `json:"reason"`
+	} `json:"conflicts,omitempty"`
+}
