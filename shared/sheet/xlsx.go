@@ -192,9 +192,22 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 		sh.Rows = append(sh.Rows, Row{Num: rowNum, Cells: cells})
 		return nil
 	}
+	// Numbers and dates repeat (dates of birth, counts, amounts): each
+	// distinct stored value is formatted once, and looking it up with
+	// string(v) does not allocate. Allocation is what the browser's
+	// single-threaded collector pays for most.
+	var formatted [3]map[string]Cell
+	for i := range formatted {
+		formatted[i] = map[string]Cell{}
+	}
 	endCell := func() error {
 		var c Cell
-		val := string(v)
+		var val string
+		switch string(cellT) {
+		case "s", "":
+		default:
+			val = string(v)
+		}
 		if inIS || string(cellT) == "inlineStr" {
 			val = decodeOOXMLEscapes(string(isText))
 		}
@@ -221,18 +234,25 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 				c.Value = c.Value[:10]
 			}
 		default:
-			val = strings.TrimSpace(val)
-			if val == "" {
-				break
-			}
 			fk := fmtNumber
 			if cellS >= 0 && cellS < len(styles) {
 				fk = styles[cellS]
+			}
+			if hit, ok := formatted[fk][string(v)]; ok {
+				c = hit
+				break
+			}
+			val = strings.TrimSpace(string(v))
+			if val == "" {
+				break
 			}
 			if fk == fmtNumber {
 				c = Cell{Value: formatNumber(val), Kind: KindNumber}
 			} else {
 				c.Value, c.Kind = formatDate(val, fk, z.date1904)
+			}
+			if len(formatted[fk]) < 200000 {
+				formatted[fk][string(v)] = c
 			}
 		}
 		if c.Value == "" {
