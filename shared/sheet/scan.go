@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -23,6 +24,9 @@ type scanner struct {
 	b    []byte
 	i    int
 	err  error
+	src  io.Reader // when set, b is a window refilled from src
+	eof  bool
+	done int64 // bytes dropped from the window's front, for progress
 	name []byte // local name of the last tag
 	attr []byte // raw attributes of the last start tag
 	self bool   // the last start tag closed itself
@@ -30,64 +34,128 @@ type scanner struct {
 	cdat bool   // text came from CDATA
 }
 
+// fill moves the unread bytes to the window's front and reads more,
+// growing the window when one token is larger than it.
+func (s *scanner) fill() bool {
+	if s.src == nil || s.eof || s.err != nil {
+		return false
+	}
+	rest := copy(s.b[:cap(s.b)], s.b[s.i:])
+	s.done += int64(s.i)
+	s.i = 0
+	buf := s.b[:cap(s.b)]
+	if rest == len(buf) {
+		buf = append(buf, make([]byte, len(buf))...)
+		buf = buf[:cap(buf)]
+	}
+	n, err := io.ReadAtLeast(s.src, buf[rest:], 1)
+	s.b = buf[:rest+n]
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		s.eof = true
+	} else if err != nil {
+		s.err = err
+		return false
+	}
+	return n > 0
+}
+
 func (s *scanner) next() tokKind {
+	for {
+		k, more := s.try()
+		if !more {
+			return k
+		}
+		if !s.fill() {
+			s.eof = true // no more input: read what is left as it is
+		}
+	}
+}
+
+// final reports whether the window holds the rest of the input.
+func (s *scanner) final() bool { return s.src == nil || s.eof || s.err != nil }
+
+func (s *scanner) try() (tokKind, bool) {
 	b := s.b
 	if s.i >= len(b) {
-		return tokEOF
+		if !s.final() {
+			return 0, true
+		}
+		return tokEOF, false
 	}
 	if b[s.i] != '<' {
 		j := bytes.IndexByte(b[s.i:], '<')
 		if j < 0 {
+			if !s.final() {
+				return 0, true // the text may go on: keep it whole
+			}
 			j = len(b) - s.i
 		}
 		s.text, s.cdat = b[s.i:s.i+j], false
 		s.i += j
-		return tokText
+		return tokText, false
 	}
 	if s.i+1 >= len(b) {
+		if !s.final() {
+			return 0, true
+		}
 		s.err = errTruncated
-		return tokEOF
+		return tokEOF, false
 	}
 	switch b[s.i+1] {
 	case '/':
 		j := bytes.IndexByte(b[s.i:], '>')
 		if j < 0 {
+			if !s.final() {
+				return 0, true
+			}
 			s.err = errTruncated
-			return tokEOF
+			return tokEOF, false
 		}
 		s.name = local(bytes.TrimSpace(b[s.i+2 : s.i+j]))
 		s.i += j + 1
-		return tokEnd
+		return tokEnd, false
 	case '?':
 		j := bytes.Index(b[s.i:], []byte("?>"))
 		if j < 0 {
+			if !s.final() {
+				return 0, true
+			}
 			s.err = errTruncated
-			return tokEOF
+			return tokEOF, false
 		}
 		s.i += j + 2
-		return s.next()
+		return s.try()
 	case '!':
 		if bytes.HasPrefix(b[s.i:], []byte("<![CDATA[")) {
 			j := bytes.Index(b[s.i:], []byte("]]>"))
 			if j < 0 {
+				if !s.final() {
+					return 0, true
+				}
 				s.err = errTruncated
-				return tokEOF
+				return tokEOF, false
 			}
 			s.text, s.cdat = b[s.i+9:s.i+j], true
 			s.i += j + 3
-			return tokText
+			return tokText, false
 		}
 		if bytes.HasPrefix(b[s.i:], []byte("<!--")) {
 			j := bytes.Index(b[s.i:], []byte("-->"))
 			if j < 0 {
+				if !s.final() {
+					return 0, true
+				}
 				s.err = errTruncated
-				return tokEOF
+				return tokEOF, false
 			}
 			s.i += j + 3
-			return s.next()
+			return s.try()
+		}
+		if len(b)-s.i < 9 && !s.final() {
+			return 0, true
 		}
 		s.err = errDoctype
-		return tokEOF
+		return tokEOF, false
 	}
 	// A start tag: find its end outside quoted attribute values.
 	j := s.i + 1
@@ -107,8 +175,11 @@ func (s *scanner) next() tokKind {
 		}
 	}
 	if j >= len(b) {
+		if !s.final() {
+			return 0, true
+		}
 		s.err = errTruncated
-		return tokEOF
+		return tokEOF, false
 	}
 	tag := b[s.i+1 : j]
 	s.self = len(tag) > 0 && tag[len(tag)-1] == '/'
@@ -121,7 +192,7 @@ func (s *scanner) next() tokKind {
 	}
 	s.name, s.attr = local(tag[:k]), tag[k:]
 	s.i = j + 1
-	return tokStart
+	return tokStart, false
 }
 
 var errTruncated = &xmlError{"the XML ends in the middle of a tag"}
@@ -233,3 +304,7 @@ func decodeOOXMLEscapes(s string) string {
 	}
 	return string(b)
 }
+
+// scanWindow is the worksheet scanner's starting window; tests shrink it so
+// every token boundary meets a refill.
+var scanWindow = 1 << 20

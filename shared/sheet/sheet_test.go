@@ -391,3 +391,27 @@ func FuzzScanSheet(f *testing.F) {
 		}
 	})
 }
+
+// TestXLSX_SmallWindow reads every fixture with a window of a few bytes, so
+// tags, entities and CDATA are cut at every place, and must read the same.
+func TestXLSX_SmallWindow(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.xlsx")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		want, err := Read(filepath.Base(f), data, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{1, 7, 64} {
+			scanWindow = w
+			got, err := Read(filepath.Base(f), data, Options{})
+			scanWindow = 1 << 20
+			if err != nil {
+				t.Fatalf("%s, window %d: %v", f, w, err)
+			}
+			if fmt.Sprint(got.Sheets) != fmt.Sprint(want.Sheets) {
+				t.Errorf("%s, window %d: differs", f, w)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 
 	"casegate/shared/model"
@@ -46,14 +47,15 @@ func readXLSX(name string, data []byte, opt Options) (*Book, error) {
 	}
 	book := &Book{Format: "xlsx", Date1904: z.date1904}
 	for _, ref := range chosen {
-		raw, err := z.read(ref.part)
+		pr, err := z.open(ref.part)
 		if err != nil {
 			return nil, err
 		}
-		if raw == nil {
+		if pr == nil {
 			return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: the part of sheet %q (%s) is missing.", name, ref.name, ref.part)
 		}
-		sh, err := z.readSheet(ref, raw, styles, sst, opt)
+		sh, err := z.readSheet(ref, pr, styles, sst, opt)
+		pr.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -155,10 +157,10 @@ func atoi(b []byte) (int, bool) {
 }
 
 // readSheet scans one worksheet.
-func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []string, opt Options) (*Sheet, error) {
+func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst []string, opt Options) (*Sheet, error) {
 	lim := opt.Limits
 	sh := &Sheet{Name: ref.name, Hidden: ref.hidden, HeaderRow: opt.HeaderRow}
-	s := scanner{b: raw}
+	s := scanner{b: make([]byte, 0, scanWindow), src: pr}
 	bad := func(format string, a ...any) error {
 		return model.Errorf(model.EInvalid, "%s, sheet %s: "+format, append([]any{z.name, ref.name}, a...)...)
 	}
@@ -172,7 +174,7 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 		v, isText                             []byte
 		lastRow                               int
 	)
-	total := int64(len(raw))
+	total := pr.size // as the zip says; only for progress
 	step := total/50 + 1
 	next := int64(0)
 	flushRow := func() error {
@@ -275,6 +277,10 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 		tk := s.next()
 		if tk == tokEOF {
 			if s.err != nil {
+				var me *model.Error
+				if errors.As(s.err, &me) { // a cap crossed while inflating
+					return nil, me
+				}
 				return nil, bad("the worksheet cannot be read (%v).", s.err)
 			}
 			break
@@ -301,12 +307,12 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 						return nil, err
 					}
 				}
-				if opt.Progress != nil && int64(s.i) >= next {
-					opt.Progress(int64(s.i), total)
-					next = int64(s.i) + step
+				if at := s.done + int64(s.i); opt.Progress != nil && at >= next {
+					opt.Progress(min(at, total), total)
+					next = at + step
 				}
 			case string(name) == "c" && inRow:
-				cellRef = attrValue(s.attr, "r")
+				cellRef = append(cellRef[:0], attrValue(s.attr, "r")...) // copied: the window moves
 				if c, ok := colIndex(cellRef); ok {
 					if c <= col {
 						return nil, bad("cell %s comes after column %s in row %d; the cells are out of order.", cellRef, ColName(col), rowNum)
@@ -315,7 +321,7 @@ func (z *zipBook) readSheet(ref sheetRef, raw []byte, styles []fmtKind, sst []st
 				} else {
 					col++
 				}
-				cellT = attrValue(s.attr, "t")
+				cellT = append(cellT[:0], attrValue(s.attr, "t")...)
 				cellS = -1
 				if st, ok := atoi(attrValue(s.attr, "s")); ok {
 					cellS = st

@@ -82,6 +82,50 @@ func (z *zipBook) read(part string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// open streams one part, with the same caps as read, counted as the bytes
+// come; the worksheet is scanned from it without being held whole (a
+// 100,000-row sheet inflates to ~100 MB).
+func (z *zipBook) open(part string) (*partReader, error) {
+	f := z.files[strings.ToLower(strings.TrimPrefix(part, "/"))]
+	if f == nil {
+		return nil, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: part %s cannot be opened (%v).", z.name, part, err)
+	}
+	return &partReader{z: z, part: part, rc: rc, comp: int64(f.CompressedSize64), limit: min(z.lim.MaxEntryUnzipped, z.lim.MaxUnzipped-z.inflated),
+		size: int64(f.UncompressedSize64)}, nil
+}
+
+// partReader counts a part's inflated bytes against the caps.
+type partReader struct {
+	z           *zipBook
+	part        string
+	rc          io.ReadCloser
+	n, limit    int64
+	comp, size  int64
+}
+
+func (r *partReader) Read(p []byte) (int, error) {
+	n, err := r.rc.Read(p)
+	r.n += int64(n)
+	r.z.inflated += int64(n)
+	if r.n > r.limit {
+		return n, model.Errorf(model.ETooLarge, "%s: part %s inflates to more than %s; the limit is %s (this looks like a zip bomb or a workbook far larger than an import allows).",
+			r.z.name, r.part, size(r.limit), size(r.limit))
+	}
+	if r.n > 1<<20 && r.comp > 0 && r.n/r.comp > int64(r.z.lim.MaxRatio) {
+		return n, model.Errorf(model.ETooLarge, "%s: part %s inflates %d times its compressed size; the limit is %d (a zip bomb).", r.z.name, r.part, r.n/r.comp, r.z.lim.MaxRatio)
+	}
+	if err != nil && err != io.EOF {
+		return n, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: part %s is damaged (%v).", r.z.name, r.part, err)
+	}
+	return n, err
+}
+
+func (r *partReader) Close() error { return r.rc.Close() }
+
 type relsXML struct {
 	Rels []struct {
 		ID     string `xml:"Id,attr"`
