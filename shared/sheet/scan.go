@@ -26,7 +26,7 @@ type scanner struct {
 	err  error
 	src  io.Reader // when set, b is a window refilled from src
 	eof  bool
-	done int64 // bytes dropped from the window's front, for progress
+	done int64  // bytes dropped from the window's front, for progress
 	name []byte // local name of the last tag
 	attr []byte // raw attributes of the last start tag
 	self bool   // the last start tag closed itself

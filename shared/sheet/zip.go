@@ -100,11 +100,11 @@ func (z *zipBook) open(part string) (*partReader, error) {
 
 // partReader counts a part's inflated bytes against the caps.
 type partReader struct {
-	z           *zipBook
-	part        string
-	rc          io.ReadCloser
-	n, limit    int64
-	comp, size  int64
+	z          *zipBook
+	part       string
+	rc         io.ReadCloser
+	n, limit   int64
+	comp, size int64
 }
 
 func (r *partReader) Read(p []byte) (int, error) {
