@@ -135,7 +135,7 @@ func (c *checker) readTable(ti int) error {
 	}
 	dates := c.dateOrders(t, cols, ct)
 	for i := range cols {
-		if cols[i].hasDef && cols[i].def.Kind != "" && cols[i].def.Kind != casetype.KindText {
+		if cols[i].hasDef && !cols[i].def.Unique {
 			cols[i].memo = map[string]typed{}
 		}
 	}
@@ -271,12 +271,9 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 	// Typed values first: the case type's rules for this field.
 	if v != "" && col.hasDef {
 		var ok bool
-		if v, ok = c.parseTyped(r, col, cell, v, dates, country); !ok {
+		if v, ok = c.parseTyped(r, col, cell, v, dates, country, rc); !ok {
 			vals.set(name, v)
 			return
-		}
-		for _, is := range rc.Check(col.def.Name, col.header, v) {
-			r.res.Issues = append(r.res.Issues, is)
 		}
 	} else if v != "" && (name == "name" || name == "external_id") {
 		r.res.Issues = append(r.res.Issues, rc.Check(name, col.header, v)...)
@@ -363,16 +360,24 @@ type typed struct {
 }
 
 // parseTyped reads a value of a typed field; it returns the stored form.
-func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string) (string, bool) {
+// It also runs the field's rules on the stored form.
+func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string, rc *rules.Checker) (string, bool) {
+	once := func() (string, bool) {
+		out, ok := c.parseTypedOnce(r, col, cell, v, dates, country)
+		if ok {
+			r.res.Issues = append(r.res.Issues, rc.Check(col.def.Name, col.header, out)...)
+		}
+		return out, ok
+	}
 	if col.memo == nil || cell.Kind == sheet.KindNumber || cell.Kind == sheet.KindDate {
-		return c.parseTypedOnce(r, col, cell, v, dates, country)
+		return once()
 	}
 	if t, ok := col.memo[v]; ok {
 		r.res.Issues = append(r.res.Issues, t.issues...)
 		return t.v, t.ok
 	}
 	before := len(r.res.Issues)
-	out, ok := c.parseTypedOnce(r, col, cell, v, dates, country)
+	out, ok := once()
 	if len(col.memo) < 50000 {
 		col.memo[v] = typed{v: out, ok: ok, issues: append([]model.Issue(nil), r.res.Issues[before:]...)}
 	}
@@ -442,10 +447,9 @@ func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column
 			col.def, col.hasDef = ct.Field(k)
 			if col.hasDef {
 				var ok bool
-				if v, ok = c.parseTyped(r, &col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country); !ok {
+				if v, ok = c.parseTyped(r, &col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country, rc); !ok {
 					continue
 				}
-				r.res.Issues = append(r.res.Issues, rc.Check(k, k, v)...)
 			}
 			if col.kind == spec.MapProperty {
 				r.change.Properties[k] = v
