@@ -247,6 +247,5 @@ func placeholders(start, n int) string {
 	return b.String()
 }
 
-var errNotFound = model.Errorf(model.ENotFound, "Not found.")
 
 func notFound(what string) error { return model.Errorf(model.ENotFound, "No such %s.", what) }

@@ -6,7 +6,6 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -141,4 +140,3 @@ func (m *MemoryCases) CasesByExternalID(ids []string) (map[string][]model.Case, 
 // Len returns the number of cases held.
 func (m *MemoryCases) Len() int { return len(m.byID) }
 
-func errf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
