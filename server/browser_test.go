@@ -284,7 +284,9 @@ func TestBrowser_Keyboard(t *testing.T) {
 	defer stop()
 	var out bytes.Buffer
 	ready := make(chan string, 1)
-	go func() { _ = Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a }) }()
+	go func() {
+		_ = Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a })
+	}()
 	base := "http://" + <-ready
 	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]
 	file := filepath.Join(dir, "households.csv")

@@ -247,5 +247,4 @@ func placeholders(start, n int) string {
 	return b.String()
 }
 
-
 func notFound(what string) error { return model.Errorf(model.ENotFound, "No such %s.", what) }

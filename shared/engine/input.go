@@ -139,4 +139,3 @@ func (m *MemoryCases) CasesByExternalID(ids []string) (map[string][]model.Case, 
 
 // Len returns the number of cases held.
 func (m *MemoryCases) Len() int { return len(m.byID) }
-
