@@ -114,6 +114,31 @@ func open(t *testing.T, ctx context.Context, url string) {
 	waitJS(t, ctx, "the app to start", `!document.getElementById('app-wasm-loader')`)
 }
 
+// demoServer runs the real server on a free port with a fresh database and
+// the web app built into root; it returns its URL, the demo password, a
+// stop func, and a channel that gets Run's result.
+func demoServer(t *testing.T, root string) (base, password string, stop context.CancelFunc, done chan error) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := DefaultConfig()
+	cfg.Addr, cfg.DB, cfg.Examples, cfg.Root = "127.0.0.1:0", filepath.Join(dir, "c.db"), filepath.Join(dir, "examples"), root
+	sctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	var out bytes.Buffer
+	ready := make(chan string, 1)
+	done = make(chan error, 1)
+	go func() {
+		done <- Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a })
+	}()
+	select {
+	case a := <-ready:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("server: %v", err)
+	}
+	return base, regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1], stop, done
+}
+
 // TestBrowser_ImportFlow drives the page as a person would: sign in, drop
 // households and members, see each problem in its cell, fix a date in the
 // grid, pick an ambiguous parent, commit, find the import in the history,
@@ -121,21 +146,8 @@ func open(t *testing.T, ctx context.Context, url string) {
 func TestBrowser_ImportFlow(t *testing.T) {
 	ctx, cancel := browser(t)
 	defer cancel()
-	root := buildWeb(t)
+	base, pw, stop, done := demoServer(t, buildWeb(t))
 	dir := t.TempDir()
-	cfg := DefaultConfig()
-	cfg.Addr, cfg.DB, cfg.Examples, cfg.Root = "127.0.0.1:0", filepath.Join(dir, "c.db"), filepath.Join(dir, "examples"), root
-	sctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var out bytes.Buffer
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a })
-	}()
-	addr := <-ready
-	base := "http://" + addr
-	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]
 
 	files := filepath.Join(dir, "upload")
 	_ = os.MkdirAll(files, 0o755)
@@ -276,19 +288,8 @@ func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\
 func TestBrowser_Keyboard(t *testing.T) {
 	ctx, cancel := browser(t)
 	defer cancel()
-	root := buildWeb(t)
+	base, pw, _, _ := demoServer(t, buildWeb(t))
 	dir := t.TempDir()
-	cfg := DefaultConfig()
-	cfg.Addr, cfg.DB, cfg.Examples, cfg.Root = "127.0.0.1:0", filepath.Join(dir, "c.db"), filepath.Join(dir, "examples"), root
-	sctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var out bytes.Buffer
-	ready := make(chan string, 1)
-	go func() {
-		_ = Run(sctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), &out, func(a string) { ready <- a })
-	}()
-	base := "http://" + <-ready
-	pw := regexp.MustCompile(`password\s+(\S+)`).FindStringSubmatch(out.String())[1]
 	file := filepath.Join(dir, "households.csv")
 	_ = os.WriteFile(file, []byte("external_id,name,village,date_registered\nHH-7001,Keyboard household,Meru,2024-02-30\n"), 0o644)
 

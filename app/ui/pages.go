@@ -65,16 +65,7 @@ type homePage struct {
 func (p *homePage) OnNav(ctx app.Context) {
 	whoAmI(ctx, func(ctx app.Context, m me) {
 		p.me = m
-		callAPI(ctx, "GET", "/a/"+m.Domain+"/api/imports/", nil, nil, func(ctx app.Context, status int, body []byte) {
-			var out struct {
-				Imports []importRecord `json:"imports"`
-			}
-			if status == 200 && json.Unmarshal(body, &out) == nil {
-				p.imports = out.Imports
-			} else {
-				p.status = errorText(status, body)
-			}
-		})
+		loadImports(ctx, m.Domain, &p.imports, &p.status)
 	})
 }
 
@@ -155,15 +146,18 @@ func (p *historyPage) OnNav(ctx app.Context) {
 	whoAmI(ctx, func(ctx app.Context, m me) { p.me = m; p.load(ctx) })
 }
 
-func (p *historyPage) load(ctx app.Context) {
-	callAPI(ctx, "GET", "/a/"+p.me.Domain+"/api/imports/", nil, nil, func(ctx app.Context, status int, body []byte) {
+func (p *historyPage) load(ctx app.Context) { loadImports(ctx, p.me.Domain, &p.imports, &p.status) }
+
+// loadImports fetches the domain's imports into list, or a reason into status.
+func loadImports(ctx app.Context, domain string, list *[]importRecord, status *string) {
+	callAPI(ctx, "GET", "/a/"+domain+"/api/imports/", nil, nil, func(ctx app.Context, code int, body []byte) {
 		var out struct {
 			Imports []importRecord `json:"imports"`
 		}
-		if status == 200 && json.Unmarshal(body, &out) == nil {
-			p.imports = out.Imports
+		if code == 200 && json.Unmarshal(body, &out) == nil {
+			*list = out.Imports
 		} else {
-			p.status = errorText(status, body)
+			*status = errorText(code, body)
 		}
 	})
 }
