@@ -45,10 +45,17 @@ func (s *scanner) fill() bool {
 	s.i = 0
 	buf := s.b[:cap(s.b)]
 	if rest == len(buf) {
+		if len(buf) >= maxToken {
+			s.err = errHugeToken
+			return false
+		}
 		buf = append(buf, make([]byte, len(buf))...)
 		buf = buf[:cap(buf)]
 	}
-	n, err := io.ReadAtLeast(s.src, buf[rest:], 1)
+	// Fill the window, not just a few bytes: each refill rescans the
+	// unfinished token, so small reads would make a long token quadratic
+	// (measured: 52 s for a sheet of 300 MB of spaces).
+	n, err := io.ReadFull(s.src, buf[rest:])
 	s.b = buf[:rest+n]
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		s.eof = true
@@ -86,9 +93,18 @@ func (s *scanner) try() (tokKind, bool) {
 		j := bytes.IndexByte(b[s.i:], '<')
 		if j < 0 {
 			if !s.final() {
-				return 0, true // the text may go on: keep it whole
+				// Hand out the text so far (callers append text tokens),
+				// keeping back a character reference cut in two.
+				j = len(b) - s.i
+				if k := bytes.LastIndexByte(b[s.i:], '&'); k >= 0 && bytes.IndexByte(b[s.i+k:], ';') < 0 && j-k < 16 {
+					j = k
+				}
+				if j == 0 {
+					return 0, true
+				}
+			} else {
+				j = len(b) - s.i
 			}
-			j = len(b) - s.i
 		}
 		s.text, s.cdat = b[s.i:s.i+j], false
 		s.i += j
@@ -195,7 +211,13 @@ func (s *scanner) try() (tokKind, bool) {
 	return tokStart, false
 }
 
-var errTruncated = &xmlError{"the XML ends in the middle of a tag"}
+var (
+	errTruncated = &xmlError{"the XML ends in the middle of a tag"}
+	errHugeToken = &xmlError{"a tag or text run larger than 16 MiB, which no spreadsheet writes"}
+)
+
+// maxToken caps the window: one tag or CDATA section may not be larger.
+const maxToken = 16 << 20
 
 // local drops a namespace prefix: "x:row" → "row".
 func local(n []byte) []byte {
