@@ -17,6 +17,9 @@ func Clean(s string) string {
 	if isPlain(s) {
 		return s
 	}
+	// Zero-width characters are trimmed at the ends only: inside, they join
+	// emoji (👩‍👩‍👧) and shape Indic and Persian text.
+	s = strings.TrimFunc(s, isZeroWidth)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -26,7 +29,7 @@ func Clean(s string) string {
 			b.WriteRune(r)
 			space = false
 		case r == '\r':
-		case isZeroWidth(r):
+		case r == '\ufeff':
 		case unicode.IsSpace(r):
 			space = true
 		default:
@@ -40,7 +43,7 @@ func Clean(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimRightFunc(b.String(), unicode.IsSpace)
+	return strings.TrimFunc(b.String(), func(r rune) bool { return unicode.IsSpace(r) || isZeroWidth(r) })
 }
 
 // isPlain is the fast path: ASCII with no leading, trailing or double spaces.

@@ -157,6 +157,9 @@ func TestClean(t *testing.T) {
 		{"line one \r\n line two", "line one\nline two"},
 		{"007", "007"},
 		{"\u200bzero", "zero"},
+		{"👩\u200d👩\u200d👧", "👩\u200d👩\u200d👧"},
+		{" \u200b x \u200b ", "x"},
+		{"क्\u200dष", "क्\u200dष"},
 		{"José  Müller ", "José Müller"},
 		{"   ", ""},
 	}
