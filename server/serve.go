@@ -105,6 +105,19 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer, re
 		}
 	}
 	im := &importer.Importer{Store: st, Log: log}
+	// Requests that were running when the server last stopped committed
+	// nothing; free their idempotency keys so the clients' retries run. A
+	// SQLite database has one server, so all of them; on PostgreSQL other
+	// replicas may be running requests, so only those older than any can be.
+	stale := time.Duration(0)
+	if st.Dialect() != "sqlite" {
+		stale = store.StaleRequest
+	}
+	if n, err := st.AbandonInterrupted(ctx, stale); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("requests interrupted by the last stop can be retried", slog.Int("keys", n))
+	}
 	if n, err := st.FailInterruptedImports(ctx); err != nil {
 		return err
 	} else if n > 0 {

@@ -28,14 +28,37 @@ func (s *Store) BeginIdempotent(ctx context.Context, domain, principal, route, k
 		return nil, nil
 	}
 	var r IdemRecord
-	var body string
-	err = s.db.QueryRowContext(ctx, `SELECT principal, route, fingerprint, state, status, body FROM idempotency WHERE domain = $1 AND key = $2`, domain, key).
-		Scan(&r.Principal, &r.Route, &r.Fingerprint, &r.State, &r.Status, &body)
+	var body, created string
+	err = s.db.QueryRowContext(ctx, `SELECT principal, route, fingerprint, state, status, body, created_at FROM idempotency WHERE domain = $1 AND key = $2`, domain, key).
+		Scan(&r.Principal, &r.Route, &r.Fingerprint, &r.State, &r.Status, &body, &created)
 	if errors.Is(err, sql.ErrNoRows) { // abandoned between the two statements: claim again
+		return s.BeginIdempotent(ctx, domain, principal, route, key, fingerprint)
+	}
+	// A request that has been "running" longer than any request may run
+	// died with its server: its work was rolled back, so the key is free.
+	if err == nil && r.State == "running" && time.Since(parseTS(created)) > StaleRequest {
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM idempotency WHERE domain = $1 AND key = $2 AND state = 'running' AND created_at = $3`, domain, key, created); err != nil {
+			return nil, err
+		}
 		return s.BeginIdempotent(ctx, domain, principal, route, key, fingerprint)
 	}
 	r.Body = []byte(body)
 	return &r, err
+}
+
+// StaleRequest is how long a request may hold an idempotency key: the
+// server's write timeout and then some.
+const StaleRequest = 3 * time.Minute
+
+// AbandonInterrupted frees keys held by requests that were running when a
+// server stopped, older than olderThan: their transactions rolled back.
+func (s *Store) AbandonInterrupted(ctx context.Context, olderThan time.Duration) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM idempotency WHERE state = 'running' AND created_at < $1`, ts(time.Now().Add(-olderThan)))
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // FinishIdempotent stores the answer, in the same transaction as the work.
