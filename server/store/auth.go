@@ -79,18 +79,40 @@ func (s *Store) CreateDomain(ctx context.Context, name string) error {
 	if !domainRE.MatchString(name) {
 		return model.Errorf(model.EInvalid, "A project name uses a-z, 0-9 and -, up to 63 characters.")
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO domains (name, created_at) VALUES ($1, $2)`, name, now())
+	_, err := s.exec(ctx, `INSERT INTO domains (name, created_at) VALUES ($1, $2)`, name, now())
 	return mapErr(err)
 }
 
-// FindDomain reports whether a domain exists.
+// FindDomain returns the domain's name if it exists.
 func (s *Store) FindDomain(ctx context.Context, name string) (string, error) {
 	var n string
 	err := s.db.QueryRowContext(ctx, `SELECT name FROM domains WHERE name = $1`, name).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("project")
 	}
-	return n, err
+	if err != nil {
+		return "", fmt.Errorf("find domain: %w", err)
+	}
+	return n, nil
+}
+
+// ListDomains lists every domain by name (for the operator's command line,
+// never for a user: a user sees only their own).
+func (s *Store) ListDomains(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM domains ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list domains: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // CreateUser creates a user with a random password, returned once.
@@ -110,7 +132,7 @@ func (s *Store) CreateUser(ctx context.Context, domain, email, role string) (Use
 		return User{}, "", err
 	}
 	u := User{ID: randomHex(16), Domain: domain, Email: email, Role: role}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, domain, email, role, pw_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err = s.exec(ctx, `INSERT INTO users (id, domain, email, role, pw_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		u.ID, domain, email, role, h, now())
 	if err != nil {
 		return User{}, "", mapErr(err)
@@ -124,7 +146,7 @@ func (s *Store) SetPassword(ctx context.Context, userID, pw string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `UPDATE users SET pw_hash = $1 WHERE id = $2`, h, userID)
+	_, err = s.exec(ctx, `UPDATE users SET pw_hash = $1 WHERE id = $2`, h, userID)
 	return err
 }
 
@@ -162,7 +184,7 @@ func (s *Store) AuthenticatePassword(ctx context.Context, email, pw string) (Use
 // CreateAPIKey issues a key for a user, returned once and stored hashed.
 func (s *Store) CreateAPIKey(ctx context.Context, domain, userID string) (string, error) {
 	key := randomHex(24)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO api_keys (id, domain, user_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := s.exec(ctx, `INSERT INTO api_keys (id, domain, user_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		randomHex(16), domain, userID, sha(key), key[:6], now())
 	return key, mapErr(err)
 }
@@ -178,10 +200,14 @@ func (s *Store) AuthenticateAPIKey(ctx context.Context, email, key string) (User
 	return u, err
 }
 
-// CreateSession starts a 12-hour browser session and returns its token.
+// SessionTTL is how long a browser session lasts.
+const SessionTTL = 12 * time.Hour
+
+// CreateSession starts a browser session and returns its token (32 random
+// bytes, hex); only the token's SHA-256 is stored.
 func (s *Store) CreateSession(ctx context.Context, userID string) (string, error) {
 	tok := randomHex(32)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
+	_, err := s.exec(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
 		sha(tok), userID, ts(time.Now().Add(12*time.Hour)))
 	return tok, mapErr(err)
 }
@@ -200,14 +226,14 @@ func (s *Store) FindSession(ctx context.Context, token string) (User, error) {
 
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, sha(token))
+	_, err := s.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, sha(token))
 	return err
 }
 
 // CreateGroup creates a case-sharing group that can own cases.
 func (s *Store) CreateGroup(ctx context.Context, domain, name string) (string, error) {
 	id := randomHex(16)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO groups (id, domain, name) VALUES ($1, $2, $3)`, id, domain, name)
+	_, err := s.exec(ctx, `INSERT INTO groups (id, domain, name) VALUES ($1, $2, $3)`, id, domain, name)
 	return id, mapErr(err)
 }
 
@@ -237,9 +263,22 @@ type CaseTypeDef struct {
 
 // SaveCaseType stores (or replaces) a domain's case type.
 func (s *Store) SaveCaseType(ctx context.Context, domain, name string, def []byte) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO case_types (domain, name, definition, updated_at) VALUES ($1, $2, $3, $4)
+	_, err := s.exec(ctx, `INSERT INTO case_types (domain, name, definition, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (domain, name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`, domain, name, string(def), now())
 	return mapErr(err)
+}
+
+// FindCaseType returns a domain's case type.
+func (s *Store) FindCaseType(ctx context.Context, domain, name string) (CaseTypeDef, error) {
+	var def string
+	err := s.db.QueryRowContext(ctx, `SELECT definition FROM case_types WHERE domain = $1 AND name = $2`, domain, name).Scan(&def)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CaseTypeDef{}, notFound("case type")
+	}
+	if err != nil {
+		return CaseTypeDef{}, fmt.Errorf("find case type: %w", err)
+	}
+	return CaseTypeDef{Name: name, Definition: []byte(def)}, nil
 }
 
 // ListCaseTypes lists a domain's case types.

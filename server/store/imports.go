@@ -43,7 +43,7 @@ func orJSON(b []byte, def string) string {
 
 // CreateImport records an import as it starts.
 func (s *Store) CreateImport(ctx context.Context, im Import) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO imports (id, domain, user_id, user_email, kind, file_name, case_type, spec, state, comment, created_at, undo_of)
+	_, err := s.exec(ctx, `INSERT INTO imports (id, domain, user_id, user_email, kind, file_name, case_type, spec, state, comment, created_at, undo_of)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		im.ID, im.Domain, im.UserID, im.UserEmail, im.Kind, im.FileName, im.CaseType, orJSON(im.Spec, "{}"), im.State, im.Comment, ts(im.CreatedAt), im.UndoOf)
 	return mapErr(err)
@@ -52,6 +52,9 @@ func (s *Store) CreateImport(ctx context.Context, im Import) error {
 // FinishImport records an import's outcome; inside the commit's
 // transaction for success, so record and data land together.
 func (s *Store) FinishImport(ctx context.Context, q Querier, domain, id string, f ImportFinish) error {
+	if db, ok := q.(*sql.DB); ok && db == s.db {
+		defer s.serialize()()
+	}
 	_, err := q.ExecContext(ctx, `UPDATE imports SET state = $1, counts = $2, results = $3, error = $4, finished_at = $5, duration_ms = $6
 		WHERE domain = $7 AND id = $8`, f.State, orJSON(f.Counts, "{}"), orJSON(f.Results, "[]"), f.Error, ts(f.FinishedAt), f.DurationMS, domain, id)
 	return mapErr(err)
@@ -67,7 +70,7 @@ func (s *Store) MarkUndone(ctx context.Context, tx *sql.Tx, domain, id, undoID s
 // failed: their transaction never committed, so nothing of theirs is stored.
 // Bulk API imports are left to their jobs.
 func (s *Store) FailInterruptedImports(ctx context.Context) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE imports SET state = 'failed', error = 'The server stopped before this import committed; nothing of it was stored. Commit it again.', finished_at = $1
+	res, err := s.exec(ctx, `UPDATE imports SET state = 'failed', error = 'The server stopped before this import committed; nothing of it was stored. Commit it again.', finished_at = $1
 		WHERE state = 'running' AND kind <> 'bulk_api' AND created_at < $2`, now(), ts(time.Now().Add(-2*time.Second)))
 	if err != nil {
 		return 0, err

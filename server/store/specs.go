@@ -27,7 +27,7 @@ func scanSpec(sc interface{ Scan(...any) error }) (SavedSpec, error) {
 // CreateSpec saves a spec under a name.
 func (s *Store) CreateSpec(ctx context.Context, domain, name, caseType string, spec []byte) (SavedSpec, error) {
 	id, t := randomHex(16), now()
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO specs (id, domain, name, case_type, spec, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
+	if _, err := s.exec(ctx, `INSERT INTO specs (id, domain, name, case_type, spec, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`,
 		id, domain, name, caseType, string(spec), t); err != nil {
 		return SavedSpec{}, mapErr(err)
 	}
@@ -67,7 +67,7 @@ func (s *Store) ListSpecs(ctx context.Context, domain, caseType string) ([]Saved
 
 // RenameSpec renames a saved spec.
 func (s *Store) RenameSpec(ctx context.Context, domain, id, name string) (SavedSpec, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE specs SET name = $1, updated_at = $2 WHERE domain = $3 AND id = $4`, name, now(), domain, id)
+	res, err := s.exec(ctx, `UPDATE specs SET name = $1, updated_at = $2 WHERE domain = $3 AND id = $4`, name, now(), domain, id)
 	if err != nil {
 		return SavedSpec{}, mapErr(err)
 	}
@@ -88,7 +88,7 @@ func (s *Store) DuplicateSpec(ctx context.Context, domain, id string) (SavedSpec
 
 // DeleteSpec deletes a saved spec.
 func (s *Store) DeleteSpec(ctx context.Context, domain, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM specs WHERE domain = $1 AND id = $2`, domain, id)
+	res, err := s.exec(ctx, `DELETE FROM specs WHERE domain = $1 AND id = $2`, domain, id)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Store) DeleteSpec(ctx context.Context, domain, id string) error {
 
 // TouchSpec marks a spec as just used.
 func (s *Store) TouchSpec(ctx context.Context, domain, id string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE specs SET last_used_at = $1 WHERE domain = $2 AND id = $3`, now(), domain, id)
+	_, err := s.exec(ctx, `UPDATE specs SET last_used_at = $1 WHERE domain = $2 AND id = $3`, now(), domain, id)
 	return err
 }
 
