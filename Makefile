@@ -69,3 +69,7 @@ clean:
 # Commit throughput (SQLite; PostgreSQL too when CASEGATE_TEST_POSTGRES is set).
 bench-commit:
 	$(GO) test -run='^$$' -bench=Commit -benchtime=1x ./server/importer/
+
+# Longer load and fault runs than make test's.
+soak:
+	CASEGATE_SOAK=20 $(GO) test -count=1 -run 'TestLoad|TestFaults' -v -timeout 30m ./server/resilience/
