@@ -230,7 +230,11 @@ func nativeTable(out string) string {
 	if c, bare := get("CheckCommand/households.csv"), get("BareCSV"); c > 0 && bare > 0 {
 		fmt.Fprintf(&b, "| check (100k valid households, text) ÷ bare encoding/csv | %.1f× | ≤ 3× | %s |\n", c/bare, passFail(c/bare <= 3))
 	}
-	if x, e := get("Read/xlsx"), get("ExcelizeRows"); x > 0 && e > 0 {
+	x, e := get("Read/xlsx"), get("ExcelizeRows")
+	if x == 0 {
+		x = get("ReadXLSX")
+	}
+	if x > 0 && e > 0 {
 		fmt.Fprintf(&b, "| xlsx 100k: excelize Rows() ÷ casegate reader | %.1f× faster | ≥ 5× | %s |\n", e/x, passFail(e/x >= 5))
 	}
 	for _, db := range []string{"sqlite", "postgres"} {

@@ -102,29 +102,75 @@ func sniff(data []byte) rune {
 
 // checkRecords walks the records before encoding/csv does, so one huge
 // record or a row of thousands of fields is refused before it costs memory
-// (encoding/csv has no cap: a 32 MiB line costs it 2.2 GB).
+// (encoding/csv has no cap: a 32 MiB line costs it 2.2 GB). Its quote rules
+// are encoding/csv's with LazyQuotes: a quote opens a quoted field only at
+// the field's start, and inside one a quote not followed by a quote, the
+// delimiter or the line end is kept as a character. (Toggling on every
+// quote instead would read `12" pipe` as an open quote and count the rest
+// of the file as one record.) Rows are numbered as a spreadsheet shows
+// them: blank lines count.
 func checkRecords(name string, data []byte, delim byte, lim Limits) error {
-	quoted := false
+	const (
+		fieldStart = iota
+		unquoted
+		quoted
+		quoteSeen // a quote inside a quoted field: closes it, or is escaped
+	)
+	state := fieldStart
 	start, fields, rec := 0, 1, 1
+	tooLong := func() error {
+		return model.Errorf(model.ETooLarge, "%s: row %s is longer than %s; the limit is %s per row (an unclosed quote can cause this).",
+			name, thousands(rec), size(int64(lim.MaxRecordBytes)), size(int64(lim.MaxRecordBytes)))
+	}
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == '"':
-			quoted = !quoted
-		case c == delim && !quoted:
-			fields++
-			if fields > lim.MaxCols {
-				return model.Errorf(model.ETooLarge, "%s: row %s has more than %d columns; the limit is %d.", name, thousands(rec), lim.MaxCols, lim.MaxCols)
+		c := data[i]
+		endRecord := false
+		switch state {
+		case fieldStart, unquoted:
+			switch {
+			case c == '"' && state == fieldStart:
+				state = quoted
+			case c == delim:
+				state = fieldStart
+				fields++
+			case c == '\n':
+				endRecord = true
+			default:
+				state = unquoted
 			}
-		case c == '\n' && !quoted:
-			start, fields = i+1, 1
-			rec++
-			if rec > lim.MaxRows+1000 { // blank lines may be dropped; the exact count is checked later
-				return model.Errorf(model.ETooLarge, "%s has more than %s rows; the limit is %s.", name, thousands(lim.MaxRows), thousands(lim.MaxRows))
+		case quoted:
+			if c == '"' {
+				state = quoteSeen
+			}
+		case quoteSeen:
+			switch {
+			case c == '"':
+				state = quoted
+			case c == delim:
+				state = fieldStart
+				fields++
+			case c == '\n':
+				endRecord = true
+			case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
+				i++
+				endRecord = true
+			default:
+				state = quoted
 			}
 		}
+		if fields > lim.MaxCols {
+			return model.Errorf(model.ETooLarge, "%s: row %s has more than %d columns; the limit is %d.", name, thousands(rec), lim.MaxCols, lim.MaxCols)
+		}
+		if endRecord {
+			if i-start >= lim.MaxRecordBytes {
+				return tooLong()
+			}
+			state, start, fields = fieldStart, i+1, 1
+			rec++
+			continue
+		}
 		if i-start >= lim.MaxRecordBytes {
-			return model.Errorf(model.ETooLarge, "%s: row %s is longer than %s; the limit is %s per row (an unclosed quote can cause this).",
-				name, thousands(rec), size(int64(lim.MaxRecordBytes)), size(int64(lim.MaxRecordBytes)))
+			return tooLong()
 		}
 	}
 	return nil

@@ -4,8 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"casegate/shared/value"
+	"time"
 )
 
 type stylesXML struct {
@@ -97,7 +96,8 @@ func formatKind(id int, code string) fmtKind {
 }
 
 // formatNumber shows a stored number as Excel does: 15 significant digits,
-// no float noise (0.30000000000000004 → 0.3), no exponent.
+// no float noise (0.30000000000000004 → 0.3), plain decimals for everyday
+// magnitudes and an exponent only beyond them (1E+25), as Excel's General.
 func formatNumber(v string) string {
 	if len(v) <= 15 && isPlainInt(v) {
 		return v
@@ -109,6 +109,9 @@ func formatNumber(v string) string {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
 	if r == 0 {
 		return "0"
+	}
+	if a := math.Abs(r); a >= 1e21 || a < 1e-15 {
+		return strconv.FormatFloat(r, 'E', -1, 64)
 	}
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }
@@ -136,7 +139,8 @@ func isPlainInt(v string) bool {
 }
 
 // formatDate turns a date-formatted serial into ISO text; a serial that is
-// no date (negative, Excel's fictitious 1900-02-29) stays a number.
+// no date (negative, beyond 9999-12-31, Excel's fictitious 1900-02-29)
+// stays a number, which the engine reports.
 func formatDate(v string, kind fmtKind, date1904 bool) (string, Kind) {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
@@ -149,15 +153,47 @@ func formatDate(v string, kind fmtKind, date1904 bool) (string, Kind) {
 		}
 		return pad2(secs/3600) + ":" + pad2(secs/60%60) + ":" + pad2(secs%60), KindDate
 	}
-	d, err := value.FromSerial(f, date1904)
-	if err != nil {
+	t, ok := serialTime(f, date1904)
+	if !ok {
 		return formatNumber(v), KindNumber
 	}
-	s := d.String()
-	if d.HasTime {
-		s = strings.Replace(s, "T", " ", 1)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format("2006-01-02"), KindDate
 	}
-	return s, KindDate
+	return t.Format("2006-01-02 15:04:05"), KindDate
+}
+
+// serialTime converts an Excel serial day number, rounded to the second.
+// 1900 system: serial 1 is 1900-01-01 and Excel counts a 29 February 1900
+// that never was (serial 60, refused), so serials from 61 on are one day
+// ahead of a plain count from 1899-12-31. 1904 system: serial 0 is
+// 1904-01-01, so serial 1 is 1904-01-02.
+func serialTime(serial float64, date1904 bool) (time.Time, bool) {
+	if math.IsNaN(serial) || serial < 0 || serial >= 2958466 || (!date1904 && serial < 1) {
+		return time.Time{}, false
+	}
+	days := math.Floor(serial)
+	secs := int64(math.Round((serial - days) * 86400))
+	if secs == 86400 {
+		days++
+		secs = 0
+	}
+	var base time.Time
+	switch {
+	case date1904:
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	case days == 60:
+		return time.Time{}, false
+	case days < 60:
+		base = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+	default:
+		base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	}
+	t := base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second)
+	if t.Year() > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 func pad2(n int) string {

@@ -1,9 +1,32 @@
 // Package sheet reads spreadsheets into rows of cells: csv (UTF-8, UTF-8 or
-// UTF-16 with BOM, Windows-1252; comma, semicolon or tab) and xlsx with a
-// streaming reader of its own over archive/zip and a byte scanner, which is
-// many times faster and lighter than excelize (the browser reads 100,000
-// rows in seconds). Every size is capped before it can hurt, and every
+// UTF-16 with BOM, Windows-1252, or Mac Roman on request; comma, semicolon
+// or tab, sniffed) and xlsx with a streaming reader of its own over
+// archive/zip and a byte scanner, many times faster and lighter than
+// excelize (which stays out of non-test code: it would bloat the browser's
+// wasm). Every size is capped before it can hurt, and every file-level
 // failure is a *model.Error whose message names the limit, row or cell.
+//
+// What a cell holds (Cell.Value is what a person sees, normalised):
+//   - csv: text as written (not trimmed; the engine trims), "\r\n" inside
+//     quotes as "\n". Row.Num counts lines as a spreadsheet shows them:
+//     blank lines count, a quoted line break does not.
+//   - xlsx numbers: the stored value with float noise removed as Excel shows
+//     it (15 significant digits: 0.30000000000000004 → 0.3); an exponent
+//     only beyond everyday magnitudes (1E+21). A custom format that is not
+//     a date ("ID-"0000) gives the stored number ("42"), not the display.
+//   - xlsx dates (built-in formats 14–22 and 45–47, or a custom format with
+//     d/m/y/h/s outside quotes and brackets; elapsed [h] is a number):
+//     KindDate, ISO "2006-01-02", "2006-01-02 15:04:05" with a time of day,
+//     "15:04:05" for a time alone, in the workbook's 1900 or 1904 system.
+//     Serial 60 of the 1900 system (Excel's fictitious 1900-02-29), negative
+//     serials and serials past 9999 stay numbers for the engine to report.
+//   - xlsx booleans "TRUE"/"FALSE" (KindBool), errors as their text "#N/A"
+//     (KindError), formula strings by their cached value; a formula with no
+//     cached value (written by a library, never calculated) is KindEmpty:
+//     the cell reads as blank, as it would import.
+//
+// Rows holds the rows after the header row without fully blank ones; Num
+// keeps the spreadsheet's numbering, so gaps stay visible.
 package sheet
 
 import (
@@ -142,53 +165,90 @@ func Read(name string, data []byte, opt Options) (*Book, error) {
 	if opt.HeaderRow <= 0 {
 		opt.HeaderRow = 1
 	}
-	if int64(len(data)) > opt.Limits.MaxBytes {
-		return nil, model.Errorf(model.ETooLarge, "%s is %s; the limit is %s.", name, size(int64(len(data))), size(opt.Limits.MaxBytes))
+	if err := refuse(name, data, opt.Limits); err != nil {
+		return nil, err
 	}
-	ext := strings.ToLower(filepath.Ext(name))
-	switch {
-	case len(data) == 0:
-		return nil, model.Errorf(model.EInvalid, "%s is empty.", name)
-	case bytes.HasPrefix(data, cfbMagic):
-		if ext == ".xlsx" || ext == ".xlsm" {
-			return nil, model.Errorf(model.EInvalid, "%s is password-protected (encrypted). Save a copy without a password and try again.", name)
-		}
-		return nil, saveAs(name, "an old Excel (.xls) or other OLE file")
-	case bytes.HasPrefix(data, zipMagic):
-		switch ext {
-		case ".ods":
-			return nil, saveAs(name, "an OpenDocument spreadsheet (.ods)")
-		case ".numbers":
-			return nil, saveAs(name, "a Numbers file")
-		case ".docx", ".pptx":
-			return nil, saveAs(name, "not a spreadsheet")
-		}
+	if bytes.HasPrefix(data, zipMagic) {
 		return readXLSX(name, data, opt)
-	}
-	switch ext {
-	case ".xlsx", ".xlsm":
-		return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file (it is not a zip archive). Save it again as .xlsx or .csv.", name)
-	case ".xls":
-		return nil, saveAs(name, "an old Excel (.xls) file")
-	case ".ods", ".numbers", ".pdf", ".doc", ".docx", ".json", ".xml", ".zip":
-		return nil, saveAs(name, "not a spreadsheet casegate reads")
-	}
-	if bytes.HasPrefix(data, []byte("%PDF")) || bytes.HasPrefix(data, []byte("\x1f\x8b")) {
-		return nil, saveAs(name, "not a spreadsheet")
 	}
 	return readCSV(name, data, opt)
 }
 
-// ListSheets names the sheets of a file (a csv has one, named after it).
+// ListSheets names the sheets of a file (a csv has one, named after it)
+// without reading them; it refuses what Read refuses.
 func ListSheets(name string, data []byte) ([]SheetInfo, error) {
+	lim := DefaultLimits()
+	if err := refuse(name, data, lim); err != nil {
+		return nil, err
+	}
 	if bytes.HasPrefix(data, zipMagic) {
-		z, err := openZip(name, data, DefaultLimits())
+		z, err := openZip(name, data, lim)
 		if err != nil {
 			return nil, err
 		}
 		return z.sheetInfos(), nil
 	}
 	return []SheetInfo{{Name: csvSheetName(name)}}, nil
+}
+
+// refuse says why a file cannot be read at all: too big, empty, or not a
+// format casegate reads. A zip goes on as xlsx, anything else as csv.
+func refuse(name string, data []byte, lim Limits) error {
+	if int64(len(data)) > lim.MaxBytes {
+		return model.Errorf(model.ETooLarge, "%s is %s; the limit is %s.", name, size(int64(len(data))), size(lim.MaxBytes))
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case len(data) == 0:
+		return model.Errorf(model.EInvalid, "%s is empty.", name)
+	case bytes.HasPrefix(data, cfbMagic):
+		// An OLE compound file: Excel stores a password-protected xlsx in
+		// one (streams EncryptionInfo + EncryptedPackage), and .xls is one
+		// (stream Workbook or Book). Stream names are UTF-16LE.
+		encrypted := bytes.Contains(data, utf16le("EncryptedPackage"))
+		xls := bytes.Contains(data, utf16le("Workbook")) || bytes.Contains(data, utf16le("Book"))
+		switch {
+		case encrypted:
+			return model.Errorf(model.EInvalid, "%s is password-protected (encrypted). Save a copy without a password as .xlsx and try again.", name)
+		case xls:
+			return saveAs(name, "an old Excel workbook (.xls)")
+		case ext == ".xlsx" || ext == ".xlsm":
+			return model.Errorf(model.EInvalid, "%s is password-protected (encrypted). Save a copy without a password as .xlsx and try again.", name)
+		}
+		return saveAs(name, "an old Office file (.xls, .doc)")
+	case bytes.HasPrefix(data, zipMagic):
+		switch ext {
+		case ".ods":
+			return saveAs(name, "an OpenDocument spreadsheet (.ods)")
+		case ".numbers":
+			return saveAs(name, "a Numbers file")
+		case ".docx", ".pptx", ".odt", ".jar", ".apk":
+			return saveAs(name, "not a spreadsheet")
+		}
+		return nil
+	}
+	switch ext {
+	case ".xlsx", ".xlsm":
+		return model.Errorf(model.EInvalid, "%s is not a valid .xlsx file (it is not a zip archive). Save it again as .xlsx or .csv.", name)
+	case ".xls":
+		return saveAs(name, "an old Excel (.xls) file")
+	case ".ods", ".numbers", ".pdf", ".doc", ".docx", ".json", ".xml", ".zip", ".html", ".htm":
+		return saveAs(name, "not a spreadsheet casegate reads")
+	}
+	for _, magic := range []string{"%PDF", "\x1f\x8b", "\x7fELF", "\x89PNG", "\xff\xd8\xff", "GIF8", "Rar!", "7z\xbc\xaf"} {
+		if bytes.HasPrefix(data, []byte(magic)) {
+			return saveAs(name, "not a spreadsheet")
+		}
+	}
+	return nil
+}
+
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return b
 }
 
 func size(n int64) string {

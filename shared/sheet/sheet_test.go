@@ -303,6 +303,8 @@ func TestRead_XLSXForms(t *testing.T) {
 
 func TestFormatNumber(t *testing.T) {
 	cases := map[string]string{"45292": "45292", "0.30000000000000004": "0.3", "1E-3": "0.001", "-0": "0", "1.0000000000000002": "1",
+		"1E+21": "1E+21", "1.5E-16": "1.5E-16", "1e20": "100000000000000000000", "123456789.123": "123456789.123", "0.1": "0.1",
+		"2.9999999999999996": "3", "-1.5e-7": "-0.00000015", "NaN": "NaN", "abc": "abc",
 		"123456789012345678": "123456789012346000", "61.5": "61.5", "007": "7", "-12.50": "-12.5"}
 	for in, want := range cases {
 		if got := formatNumber(in); got != want {
@@ -328,6 +330,78 @@ func TestFormatKind(t *testing.T) {
 	}
 }
 
+// TestRead_SampleCells pins the cells the samples exist for, with their kinds.
+func TestRead_SampleCells(t *testing.T) {
+	at := func(sh Sheet, row, col int) Cell {
+		t.Helper()
+		for _, r := range sh.Rows {
+			if r.Num == row {
+				if col-1 < len(r.Cells) {
+					return r.Cells[col-1]
+				}
+				return Cell{}
+			}
+		}
+		t.Fatalf("%s: no row %d", sh.Name, row)
+		return Cell{}
+	}
+	fb := mustRead(t, "excel_features_1904.xlsx", Options{})
+	cases := fb.Sheets[0]
+	for _, c := range []struct {
+		row, col int
+		want     Cell
+	}{
+		{2, 2, Cell{"José Müller ", KindText}},       // trailing space kept (the engine trims)
+		{2, 3, Cell{"2027-03-16", KindDate}},         // custom dd/mm/yyyy, 1904 system
+		{2, 4, Cell{"42", KindNumber}},               // "ID-"0000: the stored value
+		{2, 5, Cell{"TRUE", KindBool}},               // t="b"
+		{2, 6, Cell{"  padded  ", KindText}},         // inline string, spaces kept
+		{5, 2, Cell{"#N/A", KindError}},              // t="e"
+		{5, 3, Cell{"1904-01-02", KindDate}},         // 1904 serial 1
+		{5, 4, Cell{"code", KindText}},               // t="str": the cached formula value
+		{5, 6, Cell{"line one\nline two", KindText}}, // newline kept
+	} {
+		if got := at(cases, c.row, c.col); got != c.want {
+			t.Errorf("excel_features_1904 %s%d = %+v, want %+v", ColName(c.col), c.row, got, c.want)
+		}
+	}
+	if len(cases.Rows) != 2 || cases.Rows[1].Num != 5 {
+		t.Errorf("gap rows 3-4 must be absent and row 5 numbered 5: %+v", cases.Rows)
+	}
+	ob := mustRead(t, "openpyxl_households.xlsx", Options{})
+	if len(ob.Sheets) != 2 || ob.Sheets[0].Name != "household" || ob.Sheets[1].Name != "member" || ob.Date1904 {
+		t.Fatalf("sheets %v", ob.Sheets)
+	}
+	if got := at(ob.Sheets[0], 4, 4); got.Kind != KindEmpty || got.Value != "" {
+		t.Errorf("formula without a cached value = %+v, want empty", got)
+	}
+	if got := at(ob.Sheets[0], 2, 3); got != (Cell{"2024-03-01", KindDate}) {
+		t.Errorf("openpyxl date = %+v", got)
+	}
+	if got := at(ob.Sheets[1], 3, 6); got != (Cell{"0.3", KindNumber}) {
+		t.Errorf("float noise = %+v", got)
+	}
+	// A second writer's view (testdata/make_openpyxl.py).
+	ot := mustRead(t, "openpyxl_types.xlsx", Options{Sheet: "household"}).Sheets[0]
+	for _, c := range []struct {
+		row, col int
+		want     Cell
+	}{
+		{2, 9, Cell{"02134", KindText}}, // leading-zero id stored as text
+		{2, 7, Cell{"2024-03-01 14:30:00", KindDate}},
+		{3, 7, Cell{"09:15:00", KindDate}}, // time only
+		{6, 2, Cell{"#N/A", KindError}},
+		{6, 3, Cell{}},                 // formula, no cached value
+		{6, 4, Cell{"60", KindNumber}}, // 1900-02-29 does not exist
+		{6, 6, Cell{"1E+21", KindNumber}},
+		{6, 13, Cell{"far", KindText}},
+	} {
+		if got := at(ot, c.row, c.col); got != c.want {
+			t.Errorf("openpyxl_types %s%d = %+v, want %+v", ColName(c.col), c.row, got, c.want)
+		}
+	}
+}
+
 func TestRead_Progress(t *testing.T) {
 	var calls int
 	var last int64
@@ -339,8 +413,27 @@ func TestRead_Progress(t *testing.T) {
 		}
 		last = done
 	}})
-	if err != nil || calls < 10 || calls > 200 || last != int64(len(body)) {
+	if err != nil || calls < 10 || calls > 110 || last != int64(len(body)) {
 		t.Errorf("progress: %d calls, last %d of %d, err %v", calls, last, len(body), err)
+	}
+	// xlsx: one gauge over every sheet read, ending at total.
+	var sb strings.Builder
+	sb.WriteString(`<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>h</t></is></c></row>`)
+	for r := 2; r < 5000; r++ {
+		sb.WriteString(`<row r="` + itoa(r) + `"><c><v>` + itoa(r) + `</v></c></row>`)
+	}
+	sb.WriteString(`</sheetData></worksheet>`)
+	calls, last = 0, 0
+	var total int64
+	_, err = Read("p.xlsx", book(t, sb.String()), Options{Progress: func(done, tot int64) {
+		calls++
+		if done < last || done > tot {
+			t.Fatalf("progress %d/%d after %d", done, tot, last)
+		}
+		last, total = done, tot
+	}})
+	if err != nil || calls < 10 || calls > 110 || last != total || total != int64(sb.Len()) {
+		t.Errorf("xlsx progress: %d calls, last %d of %d, err %v", calls, last, total, err)
 	}
 }
 

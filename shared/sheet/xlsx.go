@@ -46,6 +46,15 @@ func readXLSX(name string, data []byte, opt Options) (*Book, error) {
 		return nil, err
 	}
 	book := &Book{Format: "xlsx", Date1904: z.date1904}
+	// Progress counts the chosen worksheets' inflated bytes, as their zip
+	// headers state them (only a gauge: the caps never trust them).
+	prog := &progress{fn: opt.Progress}
+	for _, ref := range chosen {
+		if f := z.files[strings.ToLower(strings.TrimPrefix(ref.part, "/"))]; f != nil && f.UncompressedSize64 < 1<<40 {
+			prog.total += int64(f.UncompressedSize64)
+		}
+	}
+	prog.step = prog.total/100 + 1
 	for _, ref := range chosen {
 		pr, err := z.open(ref.part)
 		if err != nil {
@@ -54,14 +63,34 @@ func readXLSX(name string, data []byte, opt Options) (*Book, error) {
 		if pr == nil {
 			return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: the part of sheet %q (%s) is missing.", name, ref.name, ref.part)
 		}
-		sh, err := z.readSheet(ref, pr, styles, sst, opt)
+		sh, err := z.readSheet(ref, pr, styles, sst, opt, prog)
 		pr.Close()
 		if err != nil {
 			return nil, err
 		}
 		book.Sheets = append(book.Sheets, *sh)
 	}
+	if opt.Progress != nil {
+		opt.Progress(prog.total, prog.total)
+	}
 	return book, nil
+}
+
+// progress calls Options.Progress about 100 times over a whole read.
+type progress struct {
+	fn                     func(done, total int64)
+	base, total, step, nxt int64
+}
+
+// at reports offset off within the current sheet part.
+func (p *progress) at(off int64) {
+	if p.fn == nil {
+		return
+	}
+	if d := p.base + off; d >= p.nxt && d < p.total {
+		p.fn(d, p.total)
+		p.nxt = d + p.step
+	}
 }
 
 // sharedStrings reads the shared string table: plain <t> and rich-text
@@ -121,6 +150,9 @@ func (z *zipBook) sharedStrings() ([]string, error) {
 	}
 }
 
+// maxSheetRows is Excel's last row.
+const maxSheetRows = 1 << 20
+
 // colIndex reads the column letters of a cell reference ("AB12" → 28).
 func colIndex(ref []byte) (int, bool) {
 	n := 0
@@ -157,7 +189,7 @@ func atoi(b []byte) (int, bool) {
 }
 
 // readSheet scans one worksheet.
-func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst []string, opt Options) (*Sheet, error) {
+func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst []string, opt Options, prog *progress) (*Sheet, error) {
 	lim := opt.Limits
 	sh := &Sheet{Name: ref.name, Hidden: ref.hidden, HeaderRow: opt.HeaderRow}
 	s := scanner{b: make([]byte, 0, scanWindow), src: pr}
@@ -174,9 +206,6 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		v, isText                             []byte
 		lastRow                               int
 	)
-	total := pr.size // as the zip says; only for progress
-	step := total/50 + 1
-	next := int64(0)
 	flushRow := func() error {
 		if rowNum < opt.HeaderRow {
 			return nil
@@ -293,13 +322,17 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				inData = !s.self
 			case !inData:
 			case string(name) == "row":
-				if r, ok := atoi(attrValue(s.attr, "r")); ok {
+				if ra := attrValue(s.attr, "r"); ra != nil {
+					r, ok := atoi(ra)
+					if !ok || r < 1 || r > maxSheetRows {
+						return nil, bad("a row is numbered %q; rows are numbered 1 to 1,048,576.", ra)
+					}
 					if r <= lastRow {
 						return nil, bad("row %d comes after row %d; the rows are out of order.", r, lastRow)
 					}
 					rowNum = r
 				} else {
-					rowNum = lastRow + 1
+					rowNum = lastRow + 1 // rows without r follow the previous one
 				}
 				lastRow, col, cells, inRow, inCell = rowNum, 0, make([]Cell, 0, max(8, len(sh.Header))), !s.self, false
 				if s.self {
@@ -307,10 +340,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 						return nil, err
 					}
 				}
-				if at := s.done + int64(s.i); opt.Progress != nil && at >= next {
-					opt.Progress(min(at, total), total)
-					next = at + step
-				}
+				prog.at(s.done + int64(s.i))
 			case string(name) == "c" && inRow:
 				cellRef = append(cellRef[:0], attrValue(s.attr, "r")...) // copied: the window moves
 				if c, ok := colIndex(cellRef); ok {
@@ -394,8 +424,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 	if blank(toCells(sh.Header)) {
 		return nil, model.Errorf(model.EInvalid, "%s, sheet %s: the header row (row %d) is empty; the first row must name the columns.", z.name, ref.name, opt.HeaderRow)
 	}
-	if opt.Progress != nil {
-		opt.Progress(total, total)
-	}
+	prog.at(pr.size)
+	prog.base += pr.size
 	return sh, nil
 }

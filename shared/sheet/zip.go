@@ -17,6 +17,7 @@ type zipBook struct {
 	lim      Limits
 	files    map[string]*zip.File // by lower-case name without a leading /
 	inflated int64
+	size     int64 // of the zip file
 	sheets   []sheetRef
 	date1904 bool
 }
@@ -35,7 +36,7 @@ func openZip(name string, data []byte, lim Limits) (*zipBook, error) {
 	if len(zr.File) > lim.MaxEntries {
 		return nil, model.Errorf(model.ETooLarge, "%s holds %d parts; the limit is %d.", name, len(zr.File), lim.MaxEntries)
 	}
-	z := &zipBook{name: name, lim: lim, files: map[string]*zip.File{}}
+	z := &zipBook{name: name, lim: lim, files: map[string]*zip.File{}, size: int64(len(data))}
 	for _, f := range zr.File {
 		k := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		if _, dup := z.files[k]; dup {
@@ -76,7 +77,7 @@ func (z *zipBook) read(part string) ([]byte, error) {
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: part %s is damaged (%v).", z.name, part, err)
 	}
-	if comp := int64(f.CompressedSize64); n > 1<<20 && comp > 0 && n/comp > int64(z.lim.MaxRatio) {
+	if comp := min(int64(f.CompressedSize64), z.size); n > 1<<20 && comp > 0 && n/comp > int64(z.lim.MaxRatio) {
 		return nil, model.Errorf(model.ETooLarge, "%s: part %s inflates %d times its compressed size; the limit is %d (a zip bomb).", z.name, part, n/comp, z.lim.MaxRatio)
 	}
 	return buf.Bytes(), nil
@@ -94,8 +95,13 @@ func (z *zipBook) open(part string) (*partReader, error) {
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file: part %s cannot be opened (%v).", z.name, part, err)
 	}
-	return &partReader{z: z, part: part, rc: rc, comp: int64(f.CompressedSize64), limit: min(z.lim.MaxEntryUnzipped, z.lim.MaxUnzipped-z.inflated),
-		size: int64(f.UncompressedSize64)}, nil
+	size := int64(f.UncompressedSize64) // a gauge for progress only
+	if f.UncompressedSize64 >= 1<<40 {
+		size = 0
+	}
+	comp := min(int64(f.CompressedSize64), z.size) // a header cannot claim more than the file holds
+	return &partReader{z: z, part: part, rc: rc, comp: comp, limit: min(z.lim.MaxEntryUnzipped, z.lim.MaxUnzipped-z.inflated),
+		size: size}, nil
 }
 
 // partReader counts a part's inflated bytes against the caps.

@@ -4,46 +4,43 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
-// Clean trims Unicode spaces (NBSP and zero-width ones included) and
-// collapses runs of spaces and tabs inside the value to one space. Newlines
-// are kept, and digits are never touched, so leading zeros stay.
+// Clean trims Unicode spaces (NBSP and zero-width ones included) from both
+// ends (keeping zero-width joiners inside) and collapses runs of spaces and tabs inside the value to one space.
+// Line breaks inside are kept (CRLF and a lone CR become LF, with the spaces
+// around them dropped), and digits are never touched, so leading zeros stay.
 func Clean(s string) string {
-	if s == "" {
-		return s
-	}
-	if isPlain(s) {
+	if s == "" || isPlain(s) {
 		return s
 	}
 	// Zero-width characters are trimmed at the ends only: inside, they join
 	// emoji (👩‍👩‍👧) and shape Indic and Persian text.
-	s = strings.TrimFunc(s, isZeroWidth)
+	s = strings.TrimFunc(s, func(r rune) bool { return isZeroWidth(r) || unicode.IsSpace(r) })
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
-	for _, r := range s {
+	space, newline := false, false // pending separators, written before the next visible rune
+	for i, r := range s {
 		switch {
-		case r == '\n':
-			b.WriteRune(r)
-			space = false
-		case r == '\r':
-		case r == '\ufeff':
+		case r == '\n', r == '\r' && (i+1 == len(s) || s[i+1] != '\n'):
+			newline = true
+		case r == '\r', r == '\ufeff', r == '\u200b', r == '\u2060': // invisible junk; joiners (200c, 200d) stay
 		case unicode.IsSpace(r):
 			space = true
 		default:
-			if space && b.Len() > 0 {
-				last, _ := utf8.DecodeLastRuneInString(b.String())
-				if last != '\n' {
+			if b.Len() > 0 {
+				switch {
+				case newline:
+					b.WriteByte('\n')
+				case space:
 					b.WriteByte(' ')
 				}
 			}
-			space = false
+			space, newline = false, false
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimFunc(b.String(), func(r rune) bool { return unicode.IsSpace(r) || isZeroWidth(r) })
+	return b.String()
 }
 
 // isPlain is the fast path: ASCII with no leading, trailing or double spaces.
@@ -84,17 +81,43 @@ func ParseBool01(s string) (bool, bool) {
 	return false, false
 }
 
-// ParseNumber reads "1,234.5", "1234", "-3", "1.5e3" and returns canonical
-// decimal text ("1234.5", "1234", "-3", "1500").
+// ParseNumber reads "1,234.5", "1234", "-3", "+7", "1.5e3" and returns
+// canonical decimal text: no sign for positives, no grouping, no leading
+// zeros, no trailing fraction zeros ("1234.5", "1234", "-3", "7", "1500").
+// Plain decimals are canonicalised as text, so long values keep every digit
+// (a float64 would turn 12345678901234567890 into ...7000); only exponent
+// forms go through a float.
 func ParseNumber(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", false
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
 	}
-	if strings.Contains(s, ",") {
+	if strings.ContainsAny(s, "eE") {
+		if s[0] != '.' && !isDigit(s[0]) { // ParseFloat would take "Inf", "0x1p3"
+			return "", false
+		}
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+') {
+				return "", false
+			}
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return "", false
+		}
+		if neg {
+			f = -f
+		}
+		if f == 0 {
+			return "0", true
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if strings.Contains(whole, ",") {
 		// Thousands separators only in their places: 1,234,567.89
-		intPart, frac, _ := strings.Cut(s, ".")
-		groups := strings.Split(strings.TrimLeft(intPart, "+-"), ",")
+		groups := strings.Split(whole, ",")
 		if len(groups[0]) == 0 || len(groups[0]) > 3 {
 			return "", false
 		}
@@ -103,20 +126,32 @@ func ParseNumber(s string) (string, bool) {
 				return "", false
 			}
 		}
-		s = strings.ReplaceAll(intPart, ",", "")
-		if frac != "" {
-			s += "." + frac
-		}
+		whole = strings.ReplaceAll(whole, ",", "")
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
-			return "", false
-		}
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != f {
+	if whole == "" && frac == "" || !onlyDigits(whole) || !onlyDigits(frac) {
 		return "", false
 	}
-	return strconv.FormatFloat(f, 'f', -1, 64), true
+	whole = strings.TrimLeft(whole, "0")
+	frac = strings.TrimRight(frac, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	out := whole
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out, true
+}
+
+// onlyDigits reports whether s is ASCII digits (true for "").
+func onlyDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
