@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -99,7 +100,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 		Key: key, Kind: "commit"})
 	if err != nil {
 		// Nothing was committed: free the key so the client can retry it.
-		_ = s.Store.AbandonIdempotent(r.Context(), u.Domain, key)
+		_ = s.Store.AbandonIdempotent(context.WithoutCancel(r.Context()), u.Domain, key)
 		var mm *importer.ErrPlanMismatch
 		if errors.As(err, &mm) {
 			writeJSON(w, http.StatusConflict, api.PlanMismatch{
@@ -224,7 +225,7 @@ func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) error {
 	rec, err := s.Importer.Undo(r.Context(), userOf(r), id, key)
 	if err != nil {
 		if key != "" {
-			_ = s.Store.AbandonIdempotent(r.Context(), userOf(r).Domain, key)
+			_ = s.Store.AbandonIdempotent(context.WithoutCancel(r.Context()), userOf(r).Domain, key)
 		}
 		return err
 	}
