@@ -47,8 +47,7 @@ func (s *Server) authenticate(r *http.Request) (store.User, error) {
 			}
 			u, err := s.Store.AuthenticateAPIKey(ctx, email, key)
 			if err != nil {
-				s.limiter.fail(email)
-				return store.User{}, errUnauthorized
+				return store.User{}, s.authFailed(email, err)
 			}
 			return u, nil
 		case "basic":
@@ -61,12 +60,15 @@ func (s *Server) authenticate(r *http.Request) (store.User, error) {
 			}
 			u, err := s.Store.AuthenticatePassword(ctx, email, pw)
 			if err != nil {
+				if model.KindOf(err) != model.EUnauthorized {
+					return store.User{}, err
+				}
 				// Scripts may send the API key as the Basic password.
-				if u2, err2 := s.Store.AuthenticateAPIKey(ctx, email, pw); err2 == nil {
+				u2, err2 := s.Store.AuthenticateAPIKey(ctx, email, pw)
+				if err2 == nil {
 					return u2, nil
 				}
-				s.limiter.fail(email)
-				return store.User{}, errUnauthorized
+				return store.User{}, s.authFailed(email, err2)
 			}
 			return u, nil
 		}
@@ -75,6 +77,9 @@ func (s *Server) authenticate(r *http.Request) (store.User, error) {
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 		u, err := s.Store.FindSession(ctx, c.Value)
 		if err != nil {
+			if model.KindOf(err) != model.EUnauthorized {
+				return store.User{}, err
+			}
 			return store.User{}, errUnauthorized
 		}
 		return u, nil
@@ -112,6 +117,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.Store.AuthenticatePassword(r.Context(), in.Email, in.Password)
 	if err != nil {
+		if model.KindOf(err) != model.EUnauthorized {
+			return err
+		}
 		s.limiter.fail(in.Email)
 		return model.Errorf(model.EUnauthorized, "The email or password is wrong.")
 	}
@@ -141,6 +149,16 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, api.Me{Email: u.Email, Domain: u.Domain, Role: u.Role})
 	return nil
+}
+
+// authFailed counts a wrong secret against its email; an outage (the
+// database down) is not a wrong secret: it must not lock users out.
+func (s *Server) authFailed(email string, err error) error {
+	if model.KindOf(err) != model.EUnauthorized {
+		return err
+	}
+	s.limiter.fail(email)
+	return errUnauthorized
 }
 
 // limiter counts failed sign-ins per email in a window (brute force).

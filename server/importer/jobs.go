@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -129,7 +128,10 @@ func (im *Importer) runJob(ctx context.Context, job *store.Job) {
 func (im *Importer) processJob(ctx context.Context, job *store.Job) (status api.BulkStatus, err error) {
 	defer func() { // a bug in a reader must fail the job, not the server
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error while importing: %v", r)
+			if im.Log != nil {
+				im.Log.Error("job panicked", slog.String("job", job.ID), slog.Any("panic", r))
+			}
+			err = model.Errorf(model.EInternal, "The import stopped on an internal error; nothing of it was stored. Upload the file again, and report it if it happens again.")
 		}
 	}()
 	var p BulkParams
