@@ -181,24 +181,62 @@ func (s *Store) AuthenticatePassword(ctx context.Context, email, pw string) (Use
 	return u, nil
 }
 
-// CreateAPIKey issues a key for a user, returned once and stored hashed.
+// CreateAPIKey issues a key (32 random bytes, hex) for a domain's user,
+// returned once; only its SHA-256 and first 8 characters (to tell keys
+// apart in a list) are stored. A key is high-entropy, so a fast hash is
+// enough, unlike a password.
 func (s *Store) CreateAPIKey(ctx context.Context, domain, userID string) (string, error) {
-	key := randomHex(24)
-	_, err := s.exec(ctx, `INSERT INTO api_keys (id, domain, user_id, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		randomHex(16), domain, userID, sha(key), key[:6], now())
-	return key, mapErr(err)
+	key := randomHex(32)
+	res, err := s.exec(ctx, `INSERT INTO api_keys (id, domain, user_id, key_hash, prefix, created_at)
+		SELECT $1, domain, id, $2, $3, $4 FROM users WHERE id = $5 AND domain = $6`,
+		randomHex(16), sha(key), key[:8], now(), userID, domain)
+	if err != nil {
+		return "", mapErr(fmt.Errorf("create api key: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", notFound("user")
+	}
+	return key, nil
 }
 
-// AuthenticateAPIKey checks an email and API key.
+// AuthenticateAPIKey checks an email and API key. The user's key hashes are
+// compared in constant time, and an unknown email costs the same compare
+// and gets the same error as a wrong key.
 func (s *Store) AuthenticateAPIKey(ctx context.Context, email, key string) (User, error) {
-	var u User
-	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.domain, u.email, u.role FROM api_keys k JOIN users u ON u.id = k.user_id
-		WHERE k.key_hash = $1 AND u.email = $2`, sha(key), strings.ToLower(strings.TrimSpace(email))).Scan(&u.ID, &u.Domain, &u.Email, &u.Role)
-	if errors.Is(err, sql.ErrNoRows) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.domain, u.email, u.role, k.key_hash FROM users u JOIN api_keys k ON k.user_id = u.id
+		WHERE u.email = $1`, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return User{}, fmt.Errorf("authenticate api key: %w", err)
+	}
+	defer rows.Close()
+	got := sha256.Sum256([]byte(key))
+	var found *User
+	seen := false
+	for rows.Next() {
+		var u User
+		var h string
+		if err := rows.Scan(&u.ID, &u.Domain, &u.Email, &u.Role, &h); err != nil {
+			return User{}, fmt.Errorf("authenticate api key: %w", err)
+		}
+		seen = true
+		want, _ := hex.DecodeString(h)
+		if subtle.ConstantTimeCompare(got[:], want) == 1 && found == nil {
+			found = &u
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return User{}, fmt.Errorf("authenticate api key: %w", err)
+	}
+	if !seen {
+		subtle.ConstantTimeCompare(got[:], dummyKeyHash[:])
+	}
+	if found == nil {
 		return User{}, errBadLogin
 	}
-	return u, err
+	return *found, nil
 }
+
+var dummyKeyHash = sha256.Sum256([]byte(randomHex(32)))
 
 // SessionTTL is how long a browser session lasts.
 const SessionTTL = 12 * time.Hour
@@ -207,9 +245,15 @@ const SessionTTL = 12 * time.Hour
 // bytes, hex); only the token's SHA-256 is stored.
 func (s *Store) CreateSession(ctx context.Context, userID string) (string, error) {
 	tok := randomHex(32)
-	_, err := s.exec(ctx, `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
-		sha(tok), userID, ts(time.Now().Add(12*time.Hour)))
-	return tok, mapErr(err)
+	res, err := s.exec(ctx, `INSERT INTO sessions (token_hash, user_id, domain, expires_at)
+		SELECT $1, id, domain, $2 FROM users WHERE id = $3`, sha(tok), ts(time.Now().Add(SessionTTL)), userID)
+	if err != nil {
+		return "", mapErr(fmt.Errorf("create session: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", notFound("user")
+	}
+	return tok, nil
 }
 
 // FindSession returns the user of a live session.
@@ -219,15 +263,33 @@ func (s *Store) FindSession(ctx context.Context, token string) (User, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT u.id, u.domain, u.email, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1`, sha(token)).Scan(&u.ID, &u.Domain, &u.Email, &u.Role, &exp)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && parseTS(exp).Before(time.Now())) {
-		return User{}, model.Errorf(model.EUnauthorized, "The session has ended; sign in again.")
+		return User{}, errSessionEnded
 	}
-	return u, err
+	if err != nil {
+		return User{}, fmt.Errorf("find session: %w", err)
+	}
+	return u, nil
 }
 
-// DeleteSession ends a session.
+var errSessionEnded = model.Errorf(model.EUnauthorized, "The session has ended; sign in again.")
+
+// DeleteSession ends a session (signing out); ending one that is gone is
+// not an error.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	_, err := s.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, sha(token))
-	return err
+	if _, err := s.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, sha(token)); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// PurgeSessions deletes expired sessions.
+func (s *Store) PurgeSessions(ctx context.Context) (int, error) {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now())
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // CreateGroup creates a case-sharing group that can own cases.

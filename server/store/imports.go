@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type Import struct {
 	CreatedAt, FinishedAt         time.Time
 	DurationMS                    int64
 	UndoneBy, UndoOf              string
+	ProgressDone, ProgressTotal   int // rows written so far, of rows to write
 }
 
 // ImportFinish is what finishing an import records.
@@ -50,14 +52,76 @@ func (s *Store) CreateImport(ctx context.Context, im Import) error {
 }
 
 // FinishImport records an import's outcome; inside the commit's
-// transaction for success, so record and data land together.
+// transaction for success, so record and data land together. The last
+// progress reported becomes the stored progress.
 func (s *Store) FinishImport(ctx context.Context, q Querier, domain, id string, f ImportFinish) error {
 	if db, ok := q.(*sql.DB); ok && db == s.db {
 		defer s.serialize()()
 	}
-	_, err := q.ExecContext(ctx, `UPDATE imports SET state = $1, counts = $2, results = $3, error = $4, finished_at = $5, duration_ms = $6
-		WHERE domain = $7 AND id = $8`, f.State, orJSON(f.Counts, "{}"), orJSON(f.Results, "[]"), f.Error, ts(f.FinishedAt), f.DurationMS, domain, id)
-	return mapErr(err)
+	done, total, _ := s.memProgress(domain, id)
+	res, err := q.ExecContext(ctx, `UPDATE imports SET state = $1, counts = $2, results = $3, error = $4, finished_at = $5, duration_ms = $6,
+		progress_done = CASE WHEN $7 > 0 THEN $8 ELSE progress_done END, progress_total = CASE WHEN $7 > 0 THEN $7 ELSE progress_total END
+		WHERE domain = $9 AND id = $10`, f.State, orJSON(f.Counts, "{}"), orJSON(f.Results, "[]"), f.Error, ts(f.FinishedAt), f.DurationMS,
+		total, done, domain, id)
+	if err != nil {
+		return mapErr(fmt.Errorf("finish import: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("import")
+	}
+	s.progress.Delete(domain + "\x00" + id)
+	return nil
+}
+
+// UpdateImportProgress records how many of an import's rows are written,
+// for pollers, outside the commit's transaction. On PostgreSQL it is a row
+// update on its own connection, so every replica sees it. On SQLite the
+// commit holds the one write lock until it ends, so a write here would wait
+// for exactly the commit it reports on: progress is kept in this process
+// (SQLite means one server process) and FindImport shows it.
+func (s *Store) UpdateImportProgress(ctx context.Context, domain, id string, done, total int) error {
+	if s.dialect == "sqlite" {
+		key := domain + "\x00" + id
+		if _, ok := s.progress.Load(key); !ok {
+			// Reads do not wait for the writer under WAL: check the import
+			// is this domain's before remembering anything for it.
+			var n int
+			if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM imports WHERE domain = $1 AND id = $2`, domain, id).Scan(&n); err != nil {
+				return fmt.Errorf("import progress: %w", err)
+			}
+			if n == 0 {
+				return notFound("import")
+			}
+		}
+		s.progress.Store(key, [2]int{done, total})
+		return nil
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE imports SET progress_done = $1, progress_total = $2 WHERE domain = $3 AND id = $4`, done, total, domain, id)
+	if err != nil {
+		return mapErr(fmt.Errorf("import progress: %w", err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("import")
+	}
+	return nil
+}
+
+// memProgress is the progress this process holds for an import (SQLite).
+func (s *Store) memProgress(domain, id string) (done, total int, ok bool) {
+	v, ok := s.progress.Load(domain + "\x00" + id)
+	if !ok {
+		return 0, 0, false
+	}
+	p := v.([2]int)
+	return p[0], p[1], true
+}
+
+// withProgress overlays the progress held in memory on a running import.
+func (s *Store) withProgress(im Import) Import {
+	if done, total, ok := s.memProgress(im.Domain, im.ID); ok {
+		im.ProgressDone, im.ProgressTotal = done, total
+	}
+	return im
 }
 
 // MarkUndone links an import to the undo that reversed it.
@@ -80,13 +144,13 @@ func (s *Store) FailInterruptedImports(ctx context.Context) (int, error) {
 }
 
 const importCols = `id, domain, user_id, user_email, kind, file_name, case_type, spec, state, counts, results, error, comment,
-	created_at, finished_at, duration_ms, undone_by, undo_of`
+	created_at, finished_at, duration_ms, undone_by, undo_of, progress_done, progress_total`
 
 func scanImport(sc interface{ Scan(...any) error }, full bool) (Import, error) {
 	var im Import
 	var spec, counts, results, created, finished string
 	err := sc.Scan(&im.ID, &im.Domain, &im.UserID, &im.UserEmail, &im.Kind, &im.FileName, &im.CaseType, &spec, &im.State, &counts, &results,
-		&im.Error, &im.Comment, &created, &finished, &im.DurationMS, &im.UndoneBy, &im.UndoOf)
+		&im.Error, &im.Comment, &created, &finished, &im.DurationMS, &im.UndoneBy, &im.UndoOf, &im.ProgressDone, &im.ProgressTotal)
 	im.Spec, im.Counts = []byte(spec), []byte(counts)
 	if full {
 		im.Results = []byte(results)
@@ -106,7 +170,10 @@ func (s *Store) FindImportTx(ctx context.Context, q Querier, domain, id string) 
 	if errors.Is(err, sql.ErrNoRows) {
 		return Import{}, notFound("import")
 	}
-	return im, err
+	if err != nil {
+		return Import{}, fmt.Errorf("find import: %w", err)
+	}
+	return s.withProgress(im), nil
 }
 
 // ListImports lists a domain's imports, newest first, without their results.
@@ -125,7 +192,7 @@ func (s *Store) ListImports(ctx context.Context, domain string, limit int, befor
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, im)
+		out = append(out, s.withProgress(im))
 	}
 	return out, rows.Err()
 }

@@ -4,80 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
-
-// IdemRecord is a stored idempotency key.
-type IdemRecord struct {
-	Principal, Route, Fingerprint string
-	State                         string // running | done
-	Status                        int
-	Body                          []byte
-}
-
-// BeginIdempotent claims a key for a request. It returns nil when the key is
-// new (the caller runs the request), or the earlier record (the caller
-// replays it, or refuses a different request or one still running).
-func (s *Store) BeginIdempotent(ctx context.Context, domain, principal, route, key, fingerprint string) (*IdemRecord, error) {
-	res, err := s.exec(ctx, `INSERT INTO idempotency (domain, key, principal, route, fingerprint, state, created_at)
-		VALUES ($1, $2, $3, $4, $5, 'running', $6) ON CONFLICT (domain, key) DO NOTHING`, domain, key, principal, route, fingerprint, now())
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil, nil
-	}
-	var r IdemRecord
-	var body, created string
-	err = s.db.QueryRowContext(ctx, `SELECT principal, route, fingerprint, state, status, body, created_at FROM idempotency WHERE domain = $1 AND key = $2`, domain, key).
-		Scan(&r.Principal, &r.Route, &r.Fingerprint, &r.State, &r.Status, &body, &created)
-	if errors.Is(err, sql.ErrNoRows) { // abandoned between the two statements: claim again
-		return s.BeginIdempotent(ctx, domain, principal, route, key, fingerprint)
-	}
-	// A request that has been "running" longer than any request may run
-	// died with its server: its work was rolled back, so the key is free.
-	if err == nil && r.State == "running" && time.Since(parseTS(created)) > StaleRequest {
-		if _, err := s.exec(ctx, `DELETE FROM idempotency WHERE domain = $1 AND key = $2 AND state = 'running' AND created_at = $3`, domain, key, created); err != nil {
-			return nil, err
-		}
-		return s.BeginIdempotent(ctx, domain, principal, route, key, fingerprint)
-	}
-	r.Body = []byte(body)
-	return &r, err
-}
-
-// StaleRequest is how long a request may hold an idempotency key: the
-// server's write timeout and then some.
-const StaleRequest = 3 * time.Minute
-
-// AbandonInterrupted frees keys held by requests that were running when a
-// server stopped, older than olderThan: their transactions rolled back.
-func (s *Store) AbandonInterrupted(ctx context.Context, olderThan time.Duration) (int, error) {
-	res, err := s.exec(ctx, `DELETE FROM idempotency WHERE state = 'running' AND created_at < $1`, ts(time.Now().Add(-olderThan)))
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
-// FinishIdempotent stores the answer, in the same transaction as the work.
-func (s *Store) FinishIdempotent(ctx context.Context, tx *sql.Tx, domain, key string, status int, body []byte) error {
-	_, err := tx.ExecContext(ctx, `UPDATE idempotency SET state = 'done', status = $1, body = $2 WHERE domain = $3 AND key = $4`, status, string(body), domain, key)
-	return mapErr(err)
-}
-
-// AbandonIdempotent frees a key whose request committed nothing.
-func (s *Store) AbandonIdempotent(ctx context.Context, domain, key string) error {
-	_, err := s.exec(ctx, `DELETE FROM idempotency WHERE domain = $1 AND key = $2 AND state = 'running'`, domain, key)
-	return err
-}
-
-// PurgeIdempotent forgets keys older than the retention.
-func (s *Store) PurgeIdempotent(ctx context.Context, olderThan time.Duration) error {
-	_, err := s.exec(ctx, `DELETE FROM idempotency WHERE created_at < $1`, ts(time.Now().Add(-olderThan)))
-	return err
-}
 
 // Job is a bulk API upload waiting for or under import. State follows
 // CommCare: 0 pending, 1 started, 2 done, 3 failed.
@@ -99,8 +28,10 @@ func (s *Store) EnqueueJob(ctx context.Context, j Job) error {
 }
 
 // ClaimJob takes the oldest pending job for worker, or returns nil. On
-// PostgreSQL replicas skip each other's locked rows, so each job is claimed
-// once; SQLite has one writer.
+// PostgreSQL replicas skip each other's locked rows (FOR UPDATE SKIP
+// LOCKED), so each job is claimed once. On SQLite the one UPDATE takes the
+// write lock before it reads (and writes are queued in Go besides), so the
+// subquery and the update see the same database.
 func (s *Store) ClaimJob(ctx context.Context, worker string) (*Job, error) {
 	lock := ""
 	if s.dialect == "postgres" {
@@ -118,7 +49,7 @@ func (s *Store) ClaimJob(ctx context.Context, worker string) (*Job, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, mapErr(fmt.Errorf("claim job: %w", err))
 	}
 	j.Params, j.Result = []byte(params), []byte(result)
 	return &j, nil
@@ -136,14 +67,20 @@ func (s *Store) FinishJob(ctx context.Context, id string, result []byte) error {
 	return err
 }
 
-// FailJob stores a failed job's status JSON and reason.
+// FailJob stores a failed job's status JSON and reason, and fails its
+// import record with it, together.
 func (s *Store) FailJob(ctx context.Context, id, reason string, result []byte) error {
-	_, err := s.exec(ctx, `UPDATE jobs SET state = 3, error = $1, result = $2 WHERE id = $3`, reason, string(result), id)
-	if err == nil {
-		_, err = s.exec(ctx, `UPDATE imports SET state = 'failed', error = $1, finished_at = $2
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 3, error = $1, result = $2 WHERE id = $3`, reason, string(result), id); err != nil {
+			return fmt.Errorf("fail job: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = 'failed', error = $1, finished_at = $2
 			WHERE id = (SELECT import_id FROM jobs WHERE id = $3) AND state <> 'done'`, reason, now(), id)
-	}
-	return err
+		if err != nil {
+			return fmt.Errorf("fail job's import: %w", err)
+		}
+		return nil
+	})
 }
 
 // FindJob returns a domain's job.
@@ -155,25 +92,50 @@ func (s *Store) FindJob(ctx context.Context, domain, id string) (Job, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Job{}, notFound("upload")
 	}
+	if err != nil {
+		return Job{}, fmt.Errorf("find job: %w", err)
+	}
 	j.Params, j.Result = []byte(params), []byte(result)
-	return j, err
+	return j, nil
 }
 
-// ReclaimStaleJobs returns jobs whose worker stopped (no heartbeat for
-// olderThan) to pending, or fails them visibly after three attempts.
+// MaxJobAttempts is how many times a job is started before an interrupted
+// one is failed rather than retried.
+const MaxJobAttempts = 3
+
+const reclaimReason = "The import was interrupted three times and was stopped; upload the file again."
+
+// ReclaimStaleJobs handles jobs whose worker stopped (started, no heartbeat
+// for olderThan), so a restarted server resumes or fails them visibly:
+// back to pending while attempts < MaxJobAttempts, else failed with a
+// reason, their import records too. It returns how many it touched.
 func (s *Store) ReclaimStaleJobs(ctx context.Context, olderThan time.Duration) (int, error) {
 	cut := ts(time.Now().Add(-olderThan))
-	res, err := s.exec(ctx, `UPDATE jobs SET state = 3, error = 'The import was interrupted three times and was stopped; upload the file again.',
-		result = '{"state":3,"progress":{"percent":0},"result":{"match_count":0,"created_count":0,"num_chunks":0,"errors":[{"title":"Import Error","description":"The import was interrupted three times and was stopped; upload the file again.","column":"","rows":[]}]}}'
-		WHERE state = 1 AND heartbeat_at < $1 AND attempts >= 3`, cut)
+	var n int64
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		// The import records first, while the jobs still say which fail.
+		if _, err := tx.ExecContext(ctx, `UPDATE imports SET state = 'failed', error = $1, finished_at = $2
+			WHERE id IN (SELECT import_id FROM jobs WHERE state = 1 AND heartbeat_at < $3 AND attempts >= $4) AND state <> 'done'`,
+			reclaimReason, now(), cut, MaxJobAttempts); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 3, error = $1,
+			result = '{"state":3,"progress":{"percent":0},"result":{"match_count":0,"created_count":0,"num_chunks":0,"errors":[{"title":"Import Error","description":"`+reclaimReason+`","column":"","rows":[]}]}}'
+			WHERE state = 1 AND heartbeat_at < $2 AND attempts >= $3`, reclaimReason, cut, MaxJobAttempts)
+		if err != nil {
+			return err
+		}
+		failed, _ := res.RowsAffected()
+		res, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 0, claimed_by = '' WHERE state = 1 AND heartbeat_at < $1`, cut)
+		if err != nil {
+			return err
+		}
+		back, _ := res.RowsAffected()
+		n = failed + back
+		return nil
+	})
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("reclaim stale jobs: %w", err)
 	}
-	failed, _ := res.RowsAffected()
-	res, err = s.exec(ctx, `UPDATE jobs SET state = 0 WHERE state = 1 AND heartbeat_at < $1`, cut)
-	if err != nil {
-		return 0, err
-	}
-	back, _ := res.RowsAffected()
-	return int(failed + back), nil
+	return int(n), nil
 }
