@@ -2,7 +2,6 @@ package httpserver
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -62,8 +61,15 @@ func (s *Server) beginIdempotent(w http.ResponseWriter, r *http.Request, route, 
 }
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) error {
+	body, err := readAll(r)
+	if err != nil {
+		return err
+	}
 	var req api.CheckRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := json.Unmarshal(body, &req); err != nil {
+		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
+	}
+	if err := checkTables(body, req.Tables); err != nil {
 		return err
 	}
 	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, api.ToEngine(req.Tables), req.Spec, req.Choices)
@@ -90,6 +96,9 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 	if len(req.Tables) == 0 {
 		return model.Errorf(model.EInvalid, "The commit has no rows.")
 	}
+	if err := checkTables(body, req.Tables); err != nil {
+		return err
+	}
 	fp := importer.Fingerprint(json.RawMessage(body))
 	if done, err := s.beginIdempotent(w, r, "commit", key, fp); done || err != nil {
 		return err
@@ -100,7 +109,7 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 		Key: key, Kind: "commit"})
 	if err != nil {
 		// Nothing was committed: free the key so the client can retry it.
-		_ = s.Store.AbandonIdempotent(context.WithoutCancel(r.Context()), u.Domain, key)
+		s.freeKey(r.Context(), u.Domain, key)
 		var mm *importer.ErrPlanMismatch
 		if errors.As(err, &mm) {
 			writeJSON(w, http.StatusConflict, api.PlanMismatch{
@@ -225,7 +234,7 @@ func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) error {
 	rec, err := s.Importer.Undo(r.Context(), userOf(r), id, key)
 	if err != nil {
 		if key != "" {
-			_ = s.Store.AbandonIdempotent(context.WithoutCancel(r.Context()), userOf(r).Domain, key)
+			s.freeKey(r.Context(), userOf(r).Domain, key)
 		}
 		return err
 	}
