@@ -16,8 +16,12 @@ server:
 
 # The UI (web/app.wasm) and the reader worker (web/worker.wasm), with
 # wasm_exec.js from this Go, and precompressed twins served as they are.
+# The UI is built without inlining (-l): larger raw (8.7 MB against 8.0) but
+# 95 KB smaller brotli-compressed (1.47 MB against 1.57), which is what is
+# downloaded; the page's thread only renders. The worker keeps inlining.
+APP_GCFLAGS ?= all=-l
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/app.wasm ./app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -gcflags="$(APP_GCFLAGS)" -o web/app.wasm ./app
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/worker.wasm ./app/worker
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
 	@for f in web/app.wasm web/worker.wasm web/wasm_exec.js; do \
@@ -41,7 +45,7 @@ test-native:
 	$(GO) test -count=1 ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./shared/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./shared/... ./app/worker/
 
 # Every Fuzz function in shared/ and server/, FUZZTIME each.
 fuzz-short:

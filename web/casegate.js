@@ -1,10 +1,14 @@
-// casegate's browser glue: the reader worker and fetch, called from the Go
-// UI (app/ui) so the page's own wasm carries neither the reader nor net/http.
+// casegate's browser glue: the reader worker, fetch and IndexedDB, called
+// from the Go UI (app/ui) so the page's own wasm carries neither the reader
+// nor the storage code.
 (function () {
   "use strict";
   let worker = null, ready = false, queue = [], listener = null;
+  // Kept so a restarted worker (after a crash) matches parents as before.
+  let indexMsg = null, casesMsg = null;
   const log = (window.casegateLog = []); // the last messages, for diagnosis
   const note = (m) => { log.push(m); if (log.length > 50) log.shift(); };
+  const say = (m) => { if (listener) listener(JSON.stringify(m)); };
 
   function start() {
     worker = new Worker("/web/worker.js");
@@ -17,14 +21,25 @@
         return;
       }
       note("worker: " + (e.data && e.data.type));
-      if (listener) listener(JSON.stringify(e.data));
+      if (e.data && e.data.type === "crash") stop();
+      say(e.data);
     };
     worker.onerror = (e) => {
-      const msg = "The file reader stopped unexpectedly" + (e && e.message ? ": " + e.message : "") + ". Press Check again to retry.";
-      worker.terminate();
-      worker = null;
-      if (listener) listener(JSON.stringify({ type: "crash", message: msg }));
+      stop();
+      say({ type: "crash", message: "The file reader stopped unexpectedly" + (e && e.message ? ": " + e.message : "") + ". Press Check again to retry." });
     };
+    // A wasm trap or an out-of-memory kills the worker without onerror in
+    // some browsers; a message that cannot be cloned lands here.
+    worker.onmessageerror = () => say({ type: "crash", message: "The file reader sent an unreadable answer. Press Check again to retry." });
+    if (indexMsg) queue.push({ msg: indexMsg });
+    if (casesMsg) queue.push({ msg: casesMsg });
+  }
+
+  function stop() {
+    if (worker) worker.terminate();
+    worker = null;
+    ready = false;
+    queue = [];
   }
 
   function post(msg, transfer) {
@@ -34,28 +49,109 @@
     else queue.push({ msg, transfer });
   }
 
+  function readFiles(inputId) {
+    const input = document.getElementById(inputId);
+    const files = input && input.files ? Array.from(input.files) : [];
+    return Promise.all(files.map((f) => f.arrayBuffer().then((b) => ({ name: f.name, data: new Uint8Array(b) }))));
+  }
+
+  // A tiny key-value store in IndexedDB: the case index and the working
+  // import are too large for localStorage's 5 MB.
+  let dbp = null;
+  function db() {
+    if (!dbp) {
+      dbp = new Promise((ok, ko) => {
+        const r = indexedDB.open("casegate", 1);
+        r.onupgradeneeded = () => r.result.createObjectStore("kv");
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => ko(r.error);
+      });
+    }
+    return dbp;
+  }
+  function tx(mode, f) {
+    return db().then((d) => new Promise((ok, ko) => {
+      const t = d.transaction("kv", mode);
+      const r = f(t.objectStore("kv"));
+      t.oncomplete = () => ok(r && r.result);
+      t.onerror = () => ko(t.error);
+      t.onabort = () => ko(t.error);
+    }));
+  }
+
+  // keep wraps a listener so that a first check's tables are kept in
+  // IndexedDB (too large for localStorage). The request, with every edit
+  // and choice, is kept by the page in localStorage, synchronously, so a
+  // reload never loses the last edit.
+  function keep(onMessage, saveKey) {
+    if (!saveKey) return onMessage;
+    return (text) => {
+      onMessage(text);
+      const m = JSON.parse(text);
+      if (m.type !== "result" || !m.tables || m.tables === "null") return;
+      tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
+        .catch((e) => note("idb keep: " + e));
+    };
+  }
+
   window.casegate = {
     // check reads the chosen files and checks them in the worker; onMessage
     // receives JSON strings: {type: progress|result|error|crash, ...}.
-    check(inputId, requestJSON, onMessage) {
-      listener = onMessage;
-      const input = document.getElementById(inputId);
-      const files = input && input.files ? Array.from(input.files) : [];
-      if (files.length === 0) {
-        onMessage(JSON.stringify({ type: "error", message: "Choose a file first." }));
-        return;
-      }
-      Promise.all(files.map((f) => f.arrayBuffer().then((b) => ({ name: f.name, data: new Uint8Array(b) }))))
+    // saveKey, when set, names where the working import is kept (IndexedDB)
+    // so it survives a reload.
+    check(inputId, requestJSON, onMessage, saveKey) {
+      listener = keep(onMessage, saveKey);
+      readFiles(inputId)
         .then((list) => {
+          if (list.length === 0) {
+            onMessage(JSON.stringify({ type: "error", message: "Choose a file first." }));
+            return;
+          }
           const msg = { type: "check", request: requestJSON, files: list };
           post(msg, list.map((f) => f.data.buffer));
         })
         .catch((err) => onMessage(JSON.stringify({ type: "error", message: "The file could not be read: " + err })));
     },
     // recheck re-runs the engine on edited tables (JSON) in the worker.
-    recheck(requestJSON, onMessage) {
-      listener = onMessage;
+    recheck(requestJSON, onMessage, saveKey) {
+      listener = keep(onMessage, saveKey);
       post({ type: "recheck", request: requestJSON });
+    },
+    // restore re-checks the tables kept under saveKey with the page's
+    // request; onMessage gets the worker's answers, or {type: "restore"}
+    // when nothing was kept.
+    restore(saveKey, requestJSON, onMessage) {
+      tx("readonly", (s) => s.get(saveKey))
+        .then((w) => {
+          if (!w || !w.tables) { onMessage(JSON.stringify({ type: "restore", found: false })); return; }
+          listener = onMessage;
+          post({ type: "recheck", request: requestJSON, tables: w.tables, send_tables: true });
+        })
+        .catch(() => onMessage(JSON.stringify({ type: "restore", found: false })));
+    },
+    // forget drops the working import kept under saveKey.
+    forget(saveKey) { tx("readwrite", (s) => s.delete(saveKey)).catch(() => {}); },
+    // setIndex hands the worker the case index (JSON of api.CaseIndex).
+    // It answers "count|generated", or "" when the index is unreadable.
+    setIndex(indexJSON) {
+      let ix;
+      try { ix = JSON.parse(indexJSON); } catch (e) { return ""; }
+      if (!ix || !Array.isArray(ix.cases)) return "";
+      indexMsg = { type: "index", index: indexJSON };
+      if (worker) post(indexMsg);
+      return ix.cases.length + "|" + (ix.generated || "");
+    },
+    // loadCases reads a case export into the worker for parent matching;
+    // onMessage gets {type: "cases", count, files} or {type: "cases", error}.
+    loadCases(inputId, onMessage) {
+      listener = onMessage;
+      readFiles(inputId)
+        .then((list) => {
+          if (list.length === 0) return;
+          casesMsg = { type: "cases", files: list }; // copied, not moved: kept for a restart
+          post(casesMsg);
+        })
+        .catch((err) => onMessage(JSON.stringify({ type: "cases", error: "The file could not be read: " + err })));
     },
     // api calls the server; cb(status, text). status 0 means no network.
     api(method, url, body, headersJSON, cb) {
@@ -69,15 +165,36 @@
       return input && input.files ? Array.from(input.files).map((f) => f.name).join(", ") : "";
     },
     newKey() {
-      return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
+      if (crypto.randomUUID) return crypto.randomUUID();
+      const b = crypto.getRandomValues(new Uint8Array(16));
+      b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+      const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+      return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+    },
+    online() { return navigator.onLine !== false; },
+    // whenOnline calls cb once, when the browser says the network is back.
+    whenOnline(cb) {
+      const f = () => { window.removeEventListener("online", f); cb(); };
+      window.addEventListener("online", f);
+    },
+    // put and get keep strings in IndexedDB; cb(ok) and cb(text or "").
+    put(key, text, cb) {
+      tx("readwrite", (s) => (text === "" ? s.delete(key) : s.put(text, key)))
+        .then(() => cb && cb(true))
+        .catch((e) => { note("idb put: " + e); cb && cb(false); });
+    },
+    get(key, cb) {
+      tx("readonly", (s) => s.get(key))
+        .then((v) => cb(typeof v === "string" ? v : ""))
+        .catch((e) => { note("idb get: " + e); cb(""); });
+    },
+    download(name, text) {
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }));
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
     },
   };
 })();
-window.casegate.download = function (name, text) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }));
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-};

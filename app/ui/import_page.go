@@ -19,8 +19,7 @@ type importPage struct {
 	app.Compo
 	me        me
 	caseTypes []casetype.CaseType
-	index     json.RawMessage // the case index for offline matching
-	indexNote string          // what the page matches parents against
+	indexNote string // what the page matches parents against
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
@@ -36,9 +35,11 @@ type importPage struct {
 	specID      string
 	specName    string
 
-	files    string
-	progress string
-	checking bool
+	files     string
+	progress  string
+	pct       int // the progress bar, 0..100
+	checking  bool
+	restoring bool // the check under way restores the import left at a reload
 
 	tables  []table
 	plan    *plan
@@ -47,17 +48,91 @@ type importPage struct {
 	editing *cellRef
 
 	choices []choice
+	edits   []cellEdit // the cells changed since the files were read
 
 	// page is the page's own context: worker answers are dispatched to it,
 	// since the element that started a re-check (a cell editor, a picker
 	// button) is gone by the time the answer comes.
-	page app.Context
+	page     app.Context
+	workerFn app.Func
 
 	commitKey string
 	commit    *commitResponse
 	busy      bool
+	waiting   int // > 0 while a commit waits for the network (a generation)
 	status    string
 	err       string
+}
+
+// savedWork is the small part of the working import kept in local storage
+// so it survives a reload; the tables (with the edits) are kept by
+// web/casegate.js in IndexedDB under the same key.
+type savedWork struct {
+	Files   string     `json:"files"`
+	SpecID  string     `json:"spec_id,omitempty"`
+	Spec    spec.Spec  `json:"spec"`
+	Choices []choice   `json:"choices,omitempty"`
+	Edits   []cellEdit `json:"edits,omitempty"`
+}
+
+// cellEdit is one changed cell, sent to the worker, which keeps the tables.
+type cellEdit struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet"`
+	Row   int    `json:"row"`
+	Col   int    `json:"col"`
+	Value string `json:"value"`
+}
+
+// setCell changes a cell of the grid and records the edit.
+func (p *importPage) setCell(ti, ri, col int, v string) {
+	t := &p.tables[ti]
+	r := &t.Rows[ri]
+	for len(r.Cells) <= col {
+		r.Cells = append(r.Cells, "")
+	}
+	r.Cells[col] = v
+	if col < len(r.Kinds) {
+		r.Kinds[col] = 1 // text, as typed
+	}
+	p.edits = append(p.edits, cellEdit{File: t.File, Sheet: t.Sheet, Row: r.Num, Col: col, Value: v})
+}
+
+func (p *importPage) workKey() string { return "casegate.work." + p.me.Domain }
+
+func (p *importPage) work() savedWork {
+	return savedWork{Files: p.files, SpecID: p.specID, Spec: p.spec(), Choices: p.choices, Edits: p.edits}
+}
+
+// useWork puts a saved working import back into the settings.
+func (p *importPage) useWork(w savedWork) {
+	p.files, p.specID, p.choices, p.edits = w.Files, w.SpecID, w.Choices, w.Edits
+	p.useSpec(w.Spec)
+	if w.Spec.CaseType != "" {
+		p.caseType = w.Spec.CaseType
+	}
+	p.sheetName, p.headerRow, p.encoding, p.delimiter = w.Spec.Sheet, w.Spec.HeaderRow, w.Spec.Encoding, w.Spec.Delimiter
+}
+
+// cg is web/casegate.js.
+func cg() app.Value { return app.Window().Get("casegate") }
+
+// jsOnce is a JavaScript callback that hands its string arguments to f on
+// the UI goroutine, once.
+func jsOnce(ctx app.Context, f func(ctx app.Context, args []string)) app.Func {
+	var fn app.Func
+	fn = app.FuncOf(func(this app.Value, args []app.Value) any {
+		s := make([]string, len(args))
+		for i, a := range args {
+			if a.Type() == app.TypeString {
+				s[i] = a.String()
+			}
+		}
+		ctx.Dispatch(func(ctx app.Context) { f(ctx, s) })
+		fn.Release()
+		return nil
+	})
+	return fn
 }
 
 type cellRef struct{ plan, col int }
@@ -86,30 +161,68 @@ func (p *importPage) OnNav(ctx app.Context) {
 				p.caseType = p.caseTypes[0].Name
 			}
 			p.loadSpecs(ctx)
+			p.restore(ctx)
 		})
-		// The case index, kept for matching parents offline.
+		// The case index, kept (IndexedDB) for matching parents offline;
+		// then the working import, if the page was left with one.
 		p.indexNote = "Loading the existing cases…"
+		key := "casegate.index." + m.Domain
 		callAPI(ctx, "GET", "/a/"+m.Domain+"/api/cases/index", nil, nil, func(ctx app.Context, status int, body []byte) {
 			if status == 200 {
-				p.index = body
-				ctx.LocalStorage().Set("casegate.index."+m.Domain, json.RawMessage(body))
-			} else {
-				var raw json.RawMessage
-				if ctx.LocalStorage().Get("casegate.index."+m.Domain, &raw) == nil {
-					p.index = raw
-				}
+				p.indexNote = indexNote(cg().Call("setIndex", string(body)).String())
+				cg().Call("put", key, string(body))
+				p.restore(ctx)
+				return
 			}
-			var ix struct {
-				Generated string     `json:"generated"`
-				Cases     [][]string `json:"cases"`
-			}
-			if p.index != nil && json.Unmarshal(p.index, &ix) == nil {
-				p.indexNote = fmt.Sprintf("Parents are matched against %s existing cases (as of %s).", thousands(len(ix.Cases)), ix.Generated)
-			} else {
-				p.indexNote = "No existing cases are known (offline, never loaded): parents are matched within the files only."
-			}
+			cg().Call("get", key, jsOnce(ctx, func(ctx app.Context, a []string) {
+				p.indexNote = indexNote(cg().Call("setIndex", a[0]).String())
+				p.restore(ctx)
+			}))
 		})
 	})
+}
+
+// indexNote says what parents are matched against, from "count|generated".
+func indexNote(info string) string {
+	n, when, ok := strings.Cut(info, "|")
+	if !ok {
+		return "No existing cases are known (offline, never loaded): parents are matched within the files only, or against a case export you load."
+	}
+	return "Parents are matched against " + thousands(atoi(n)) + " existing cases (as of " + when + ")."
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// restore brings back the working import the page was left with, once
+// the case types and the case index are both loaded (it checks with them).
+func (p *importPage) restore(ctx app.Context) {
+	var w savedWork
+	if p.caseTypes == nil || p.indexNote == "" || strings.HasPrefix(p.indexNote, "Loading") {
+		return
+	}
+	if p.plan != nil || p.checking || ctx.LocalStorage().Get(p.workKey(), &w) != nil || w.Files == "" {
+		return
+	}
+	p.useWork(w)
+	p.checking, p.restoring, p.progress, p.pct = true, true, "Restoring "+w.Files+" as you left it…", 0
+	cg().Call("restore", p.workKey(), p.request(false), p.listener())
+}
+
+// discard forgets the working import.
+func (p *importPage) discard(ctx app.Context, e app.Event) {
+	ctx.LocalStorage().Del(p.workKey())
+	cg().Call("forget", p.workKey())
+	p.plan, p.tables, p.mappings, p.choices, p.edits, p.files, p.commit, p.commitKey, p.err = nil, nil, nil, nil, nil, "", nil, "", ""
+	p.status = "The working import was discarded."
 }
 
 func (p *importPage) spec() spec.Spec {
@@ -130,14 +243,23 @@ func (p *importPage) spec() spec.Spec {
 func (p *importPage) request(withTables bool) string {
 	req := map[string]any{"spec": p.spec(), "case_type": p.caseType, "case_types": p.caseTypes, "choices": p.choices,
 		"sheet": p.sheetName, "header_row": p.headerRow, "encoding": p.encoding, "delimiter": p.delimiter}
-	if p.index != nil {
-		req["index"] = p.index
+	if len(p.edits) > 0 {
+		req["edits"] = p.edits
 	}
 	if withTables {
 		req["tables"] = p.tables
 	}
 	b, _ := json.Marshal(req)
 	return string(b)
+}
+
+// listener is the page's one callback for the worker's messages, made
+// once (a callback per message would never be released).
+func (p *importPage) listener() app.Func {
+	if p.workerFn == nil {
+		p.workerFn = p.onWorker(p.page)
+	}
+	return p.workerFn
 }
 
 // onWorker handles the worker's messages.
@@ -155,6 +277,8 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				Plan     string  `json:"plan"`
 				Mappings string  `json:"mappings"`
 				Files    string  `json:"files"`
+				Count    int     `json:"count"`
+				Error    string  `json:"error"`
 			}
 			if err := json.Unmarshal([]byte(raw), &m); err != nil {
 				p.err = "The reader sent something unreadable."
@@ -163,11 +287,26 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			switch m.Type {
 			case "progress":
 				if m.Total > 0 {
-					p.progress = fmt.Sprintf("Reading %s: %d%%", m.File, int(100*m.Done/m.Total))
+					p.pct = int(100 * m.Done / m.Total)
+					p.progress = fmt.Sprintf("Reading %s: %d%%", m.File, p.pct)
 				}
 			case "error", "crash":
 				p.checking, p.err, p.progress = false, m.Message, ""
 				p.status = m.Message
+			case "need_tables": // the worker restarted: it needs the tables again
+				cg().Call("recheck", p.request(true), p.listener(), p.workKey())
+			case "restore": // nothing was kept after all
+				p.checking, p.restoring, p.progress = false, false, ""
+			case "cases":
+				if m.Error != "" {
+					p.err, p.status = m.Error, m.Error
+					return
+				}
+				p.indexNote = fmt.Sprintf("Parents are matched against %s cases from %s (a case export).", thousands(m.Count), m.Files)
+				p.status = p.indexNote
+				if p.plan != nil {
+					p.recheck(ctx)
+				}
 			case "result":
 				p.checking, p.progress, p.err = false, "", ""
 				var ts []table
@@ -185,6 +324,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				s := pl.Summary
 				p.status = fmt.Sprintf("Checked %s: %d to create, %d to update, %d unchanged, %d skipped, %d with errors.",
 					plural(s.Rows, "row", "rows"), s.Create, s.Update, s.Unchanged, s.Skip, s.Error)
+				if p.restoring {
+					p.restoring = false
+					p.status = "Restored " + p.files + " as you left it. " + p.status
+				}
 			}
 		})
 		return nil
@@ -192,23 +335,39 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 }
 
 func (p *importPage) check(ctx app.Context, e app.Event) {
-	p.files = app.Window().Get("casegate").Call("fileNames", "file-input").String()
-	p.checking, p.err, p.commit, p.commitKey, p.choices = true, "", nil, "", nil
-	p.progress = "Reading…"
-	app.Window().Get("casegate").Call("check", "file-input", p.request(false), p.onWorker(p.page))
+	p.files = cg().Call("fileNames", "file-input").String()
+	p.checking, p.err, p.commit, p.commitKey, p.choices, p.fileInfos, p.edits = true, "", nil, "", nil, nil, nil
+	p.progress, p.pct = "Reading…", 0
+	ctx.LocalStorage().Set(p.workKey(), p.work())
+	cg().Call("check", "file-input", p.request(false), p.listener(), p.workKey())
 }
 
 func (p *importPage) recheck(ctx app.Context) {
 	p.checking = true
 	p.commitKey = "" // the batch changed: a new commit is a new request
-	app.Window().Get("casegate").Call("recheck", p.request(true), p.onWorker(p.page))
+	ctx.LocalStorage().Set(p.workKey(), p.work())
+	cg().Call("recheck", p.request(false), p.listener(), p.workKey())
+}
+
+// loadCases reads a case export file in the worker: parents are then
+// matched against it (offline, or cases the server does not have).
+func (p *importPage) loadCases(ctx app.Context, e app.Event) {
+	p.indexNote, p.err = "Reading the case export…", ""
+	cg().Call("loadCases", "cases-file", p.listener())
 }
 
 // doCommit asks the server for its verdict on the batch, then commits with
 // that verdict's hash. A dropped connection retries with the same key, so
 // the batch is never committed twice.
-func (p *importPage) doCommit(ctx app.Context, e app.Event) {
+func (p *importPage) doCommit(ctx app.Context, e app.Event) { p.commitNow(ctx) }
+
+func (p *importPage) commitNow(ctx app.Context) {
 	if p.plan == nil || p.busy {
+		return
+	}
+	p.waiting = 0
+	if !cg().Call("online").Bool() {
+		p.waitNetwork(ctx, p.commitNow)
 		return
 	}
 	p.busy, p.err = true, ""
@@ -216,8 +375,8 @@ func (p *importPage) doCommit(ctx app.Context, e app.Event) {
 	body := map[string]any{"tables": p.tables, "spec": p.spec(), "choices": p.choices}
 	callAPI(ctx, "POST", "/a/"+p.me.Domain+"/api/check", body, nil, func(ctx app.Context, status int, resp []byte) {
 		if status == 0 {
-			p.busy, p.err = false, "You are offline: the batch is checked, and can be committed when the network is back."
-			p.status = p.err
+			p.busy = false
+			p.waitNetwork(ctx, p.commitNow)
 			return
 		}
 		var server plan
@@ -226,13 +385,16 @@ func (p *importPage) doCommit(ctx app.Context, e app.Event) {
 			return
 		}
 		if server.Hash != p.plan.Hash {
-			// The server knows more (owners, every property): show its verdict.
-			p.plan = &server
+			// The server knows more (cases added since the index was
+			// loaded, owners): nothing is committed that the person has
+			// not seen. Its verdict is shown; Commit again commits it.
+			p.plan, p.busy = &server, false
 			if _, disabled := commitLabel(server.Summary, server.OnError); disabled {
-				p.busy = false
 				p.status = "The server's check found more to fix; see the rows below."
-				return
+			} else {
+				p.status = "The server's check differs from this page's (its cases may have changed): see the rows below, then press Commit again."
 			}
+			return
 		}
 		if p.commitKey == "" {
 			p.commitKey = app.Window().Get("casegate").Call("newKey").String()
@@ -247,11 +409,16 @@ func (p *importPage) doCommit(ctx app.Context, e app.Event) {
 func (p *importPage) send(ctx app.Context, req map[string]any, attempt int) {
 	callAPI(ctx, "POST", "/a/"+p.me.Domain+"/api/imports/", req, map[string]string{"Idempotency-Key": p.commitKey}, func(ctx app.Context, status int, body []byte) {
 		if (status == 0 || status >= 500 || status == 409 && strings.Contains(string(body), "still running")) && attempt < 5 {
-			p.status = fmt.Sprintf("The connection dropped; retrying (%d)…", attempt+1)
+			p.status = fmt.Sprintf("The connection dropped; retrying with the same key, so nothing is committed twice (%d)…", attempt+1)
 			ctx.After(time.Duration(attempt+1)*time.Second, func(ctx app.Context) { p.send(ctx, req, attempt+1) })
 			return
 		}
 		p.busy = false
+		if status == 0 { // still no network: wait for it, same key
+			p.busy = true
+			p.waitNetwork(ctx, func(ctx app.Context) { p.send(ctx, req, 0) })
+			return
+		}
 		if status != 200 {
 			p.err = errorText(status, body)
 			p.status = p.err
@@ -260,8 +427,35 @@ func (p *importPage) send(ctx app.Context, req map[string]any, attempt int) {
 		var r commitResponse
 		_ = json.Unmarshal(body, &r)
 		p.commit = &r
+		// Committed: the working import is done with.
+		ctx.LocalStorage().Del(p.workKey())
+		cg().Call("forget", p.workKey())
 		p.status = fmt.Sprintf("Committed: %d created, %d updated, %d rows skipped.", r.Created, r.Updated, r.Failed+r.Skipped)
 	})
+}
+
+// waitNetwork says the commit waits for the network, and runs then when
+// the browser reports it back, or tries again every 15 seconds (the
+// browser may think it is online while the server is unreachable).
+func (p *importPage) waitNetwork(ctx app.Context, then func(ctx app.Context)) {
+	p.waiting++
+	gen := p.waiting
+	p.err = ""
+	p.status = "You are offline. The batch is checked and kept; it will be committed when the network is back."
+	retry := func(ctx app.Context) {
+		if p.waiting == gen {
+			p.waiting = 0
+			then(ctx)
+		}
+	}
+	cg().Call("whenOnline", jsOnce(p.page, func(ctx app.Context, _ []string) { retry(ctx) }))
+	ctx.After(15*time.Second, retry)
+}
+
+// cancelWait stops waiting for the network.
+func (p *importPage) cancelWait(ctx app.Context, e app.Event) {
+	p.waiting, p.busy = 0, false
+	p.status = "The commit was cancelled; the batch is kept."
 }
 
 // pollProgress shows the commit's progress while it runs.
@@ -330,17 +524,12 @@ func (p *importPage) edit(pi, col int) app.EventHandler {
 		if ti < 0 {
 			return
 		}
-		r := &p.tables[ti].Rows[ri]
-		for len(r.Cells) <= col {
-			r.Cells = append(r.Cells, "")
-		}
-		r.Cells[col] = v
-		if col < len(r.Kinds) {
-			r.Kinds[col] = 1 // text, as typed
-		}
+		p.setCell(ti, ri, col, v)
 		p.editing = nil
 		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows[pi].Row)
 		p.recheck(ctx)
+		id := fmt.Sprintf("cell-%d-%d", pi, col)
+		ctx.Defer(func(app.Context) { focusByID(id) })
 	}
 }
 
@@ -352,8 +541,8 @@ func (p *importPage) applySuggestion(pi int, column, value string) app.EventHand
 			return
 		}
 		for ci, h := range p.tables[ti].Header {
-			if h == column && ci < len(p.tables[ti].Rows[ri].Cells) {
-				p.tables[ti].Rows[ri].Cells[ci] = value
+			if h == column {
+				p.setCell(ti, ri, ci, value)
 			}
 		}
 		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows[pi].Row, column)
@@ -384,7 +573,11 @@ func (p *importPage) Render() app.UI {
 		app.H1().Text("Import cases"),
 		p.renderSettings(),
 		app.If(p.progress != "", func() app.UI {
-			return app.Div().ID("progress").Class("progress").Attr("role", "progressbar").Text(p.progress)
+			return app.Div().ID("progress").Class("progress").Attr("role", "progressbar").
+				Aria("valuemin", 0).Aria("valuemax", 100).Aria("valuenow", p.pct).Aria("valuetext", p.progress).Body(
+				app.Div().Class("bar").Style("width", fmt.Sprintf("%d%%", p.pct)),
+				app.Span().Text(p.progress),
+			)
 		}),
 		app.If(p.err != "", func() app.UI { return app.P().ID("error").Class("error").Attr("role", "alert").Text(p.err) }),
 		app.If(p.plan != nil, func() app.UI { return p.renderReview() }),
@@ -409,73 +602,73 @@ func (p *importPage) detected(what string) string {
 	return " (read as " + strings.Join(found, " · ") + ")"
 }
 
+// field is a labelled control of the settings form.
+func field(id, label string, control app.UI) app.UI {
+	return app.Div().Class("field").Body(app.Label().For(id).Text(label), control)
+}
+
+// selectBox is a select of value/label pairs with cur selected.
+func selectBox(id, cur string, onChange app.EventHandler, pairs ...string) app.HTMLSelect {
+	opts := make([]app.UI, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		opts = append(opts, app.Option().Value(pairs[i]).Selected(pairs[i] == cur).Text(pairs[i+1]))
+	}
+	return app.Select().ID(id).OnChange(onChange).Body(opts...)
+}
+
+// choose is a selectBox whose change is written to *to.
+func choose(id string, to *string, pairs ...string) app.UI {
+	return selectBox(id, *to, setTo(to), pairs...)
+}
+
+// setTo writes an input's value to *to.
+func setTo(to *string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { *to = ctx.JSSrc().Get("value").String() }
+}
+
 func (p *importPage) renderSettings() app.UI {
-	opt := func(v, label, cur string) app.UI { return app.Option().Value(v).Selected(v == cur).Text(label) }
+	types := make([]string, 0, 2*len(p.caseTypes))
+	for _, ct := range p.caseTypes {
+		types = append(types, ct.Name, ct.Name)
+	}
+	specs := []string{"", "none"}
+	for _, sp := range p.specs {
+		specs = append(specs, sp.ID, sp.Name)
+	}
+	savedSpec := selectBox("saved-spec", p.specID, func(ctx app.Context, e app.Event) {
+		p.applySpec(ctx.JSSrc().Get("value").String())
+	}, specs...)
 	return app.Form().Class("settings panel").OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.check(ctx, e) }).Body(
-		app.Div().Class("field").Body(
-			app.Label().For("file-input").Text("Spreadsheet (xlsx or csv; two files for parents and children)"),
-			app.Input().ID("file-input").Type("file").Multiple(true).Accept(".xlsx,.csv,.txt,.tsv"),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("case-type").Text("Case type (a file named after one, e.g. members.csv, uses it)"),
-			app.Select().ID("case-type").OnChange(p.ValueTo(&p.caseType)).Body(
-				app.Range(p.caseTypes).Slice(func(i int) app.UI {
-					return opt(p.caseTypes[i].Name, p.caseTypes[i].Name, p.caseType)
-				}),
-			),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("saved-spec").Text("Saved spec"),
-			app.Select().ID("saved-spec").OnChange(func(ctx app.Context, e app.Event) {
-				p.applySpec(ctx.JSSrc().Get("value").String())
-			}).Body(append([]app.UI{app.Option().Value("").Text("none")}, func() []app.UI {
-				var o []app.UI
-				for _, sp := range p.specs {
-					o = append(o, app.Option().Value(sp.ID).Selected(sp.ID == p.specID).Text(sp.Name))
-				}
-				return o
-			}()...)...),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("sheet").Text("Sheet (blank: every visible sheet)"),
-			app.Input().ID("sheet").Value(p.sheetName).OnChange(p.ValueTo(&p.sheetName)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("header-row").Text("Header row"),
-			app.Input().ID("header-row").Type("number").Min(1).Value(max(p.headerRow, 1)).OnChange(p.ValueTo(&p.headerRow)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("encoding").Text("csv encoding"+p.detected("encoding")),
-			app.Select().ID("encoding").OnChange(p.ValueTo(&p.encoding)).Body(
-				opt("", "detect", p.encoding), opt("utf-8", "UTF-8", p.encoding), opt("windows-1252", "Windows-1252 (Excel)", p.encoding),
-				opt("utf-16le", "UTF-16 LE", p.encoding), opt("utf-16be", "UTF-16 BE", p.encoding), opt("macintosh", "Mac Roman", p.encoding)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("delimiter").Text("csv delimiter"+p.detected("delimiter")),
-			app.Select().ID("delimiter").OnChange(p.ValueTo(&p.delimiter)).Body(
-				opt("", "detect", p.delimiter), opt(",", "comma", p.delimiter), opt(";", "semicolon", p.delimiter), opt("tab", "tab", p.delimiter)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("search-field").Text("Find existing cases by"),
-			app.Select().ID("search-field").OnChange(p.ValueTo(&p.searchField)).Body(
-				opt("external_id", "external id", p.searchField), opt("case_id", "case id", p.searchField)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("search-column").Text("Search column (default: same name)"),
-			app.Input().ID("search-column").Value(p.searchColumn).OnChange(p.ValueTo(&p.searchColumn)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().For("on-error").Text("When a row has errors"),
-			app.Select().ID("on-error").OnChange(p.ValueTo(&p.onError)).Body(
-				opt("skip", "skip the row and import the others", p.onError), opt("halt", "import nothing until fixed", p.onError)),
-		),
+		field("file-input", "Spreadsheet (xlsx or csv; two files for parents and children)",
+			app.Input().ID("file-input").Type("file").Multiple(true).Accept(".xlsx,.csv,.txt,.tsv")),
+		field("case-type", "Case type (a file named after one, e.g. members.csv, uses it)", choose("case-type", &p.caseType, types...)),
+		field("saved-spec", "Saved spec", savedSpec),
+		field("sheet", "Sheet (blank: every visible sheet)", app.Input().ID("sheet").Value(p.sheetName).OnChange(setTo(&p.sheetName))),
+		field("header-row", "Header row", app.Input().ID("header-row").Type("number").Min(1).Value(max(p.headerRow, 1)).
+			OnChange(func(ctx app.Context, e app.Event) { p.headerRow = atoi(ctx.JSSrc().Get("value").String()) })),
+		field("encoding", "csv encoding"+p.detected("encoding"), choose("encoding", &p.encoding,
+			"", "detect", "utf-8", "UTF-8", "windows-1252", "Windows-1252 (Excel)", "utf-16le", "UTF-16 LE", "utf-16be", "UTF-16 BE", "macintosh", "Mac Roman")),
+		field("delimiter", "csv delimiter"+p.detected("delimiter"), choose("delimiter", &p.delimiter,
+			"", "detect", ",", "comma", ";", "semicolon", "tab", "tab")),
+		field("search-field", "Find existing cases by", choose("search-field", &p.searchField, "external_id", "external id", "case_id", "case id")),
+		field("search-column", "Search column (default: same name)", app.Input().ID("search-column").Value(p.searchColumn).OnChange(setTo(&p.searchColumn))),
+		field("on-error", "When a row has errors", choose("on-error", &p.onError,
+			"skip", "skip the row and import the others", "halt", "import nothing until fixed")),
 		app.Div().Class("field check").Body(
 			app.Input().ID("create-new").Type("checkbox").Checked(p.createNew).
 				OnChange(func(ctx app.Context, e app.Event) { p.createNew = ctx.JSSrc().Get("checked").Bool() }),
 			app.Label().For("create-new").Text("Create cases that match nothing"),
 		),
-		app.Button().ID("check-btn").Type("submit").Class("primary").Disabled(p.checking || strings.HasPrefix(p.indexNote, "Loading")).Text("Check"),
+		field("cases-file", "Existing cases from a case export (optional; matches parents offline)",
+			app.Input().ID("cases-file").Type("file").Accept(".xlsx,.csv").OnChange(p.loadCases)),
+		app.Div().Class("field buttons").Body(
+			app.Button().ID("check-btn").Type("submit").Class("primary").Disabled(p.checking || strings.HasPrefix(p.indexNote, "Loading")).Text("Check"),
+			app.If(p.plan != nil, func() app.UI {
+				return app.Button().ID("discard").Type("button").Text("Start over").OnClick(p.discard)
+			}),
+		),
 		app.P().ID("index-state").Class("hint").Text(p.indexNote),
+		app.If(p.files != "", func() app.UI { return app.P().ID("files").Class("hint").Text("Files: " + p.files) }),
 	)
 }
 
@@ -515,14 +708,20 @@ func (p *importPage) renderReview() app.UI {
 			app.Div().Style("height", fmt.Sprintf("%dpx", (len(rows)-last)*rowHeight)),
 		),
 		app.Div().Class("actions").Body(
-			app.Button().ID("commit-btn").Class("primary").Disabled(disabled || p.busy).Text(label).OnClick(p.doCommit),
+			app.Button().ID("commit-btn").Class("primary").Disabled(disabled || p.busy || p.waiting > 0).Text(label).OnClick(p.doCommit),
+			app.If(p.waiting > 0, func() app.UI {
+				return app.Span().Body(
+					app.Span().ID("waiting").Class("notice").Text("Waiting for the network…"),
+					app.Button().ID("cancel-commit").Text("Cancel").OnClick(p.cancelWait),
+				)
+			}),
 			app.If(s.Error+s.Skip > 0, func() app.UI {
 				return app.Button().ID("errors-btn").Text("Download the rows that will not be imported (csv)").OnClick(p.downloadErrors)
 			}),
 			app.If(p.commit != nil, func() app.UI {
 				return app.P().ID("commit-result").Body(
 					app.Text(fmt.Sprintf("Import %s: %d created, %d updated. ", p.commit.ImportID, p.commit.Created, p.commit.Updated)),
-					app.A().Href("/history").Text("See it in the history"),
+					app.A().ID("record-link").Href("/history?id="+p.commit.ImportID).Text("See the import record"),
 				)
 			}),
 		),
@@ -598,7 +797,13 @@ func (p *importPage) renderRow(pi int) app.UI {
 		ci := ci
 		if p.editing != nil && p.editing.plan == pi && p.editing.col == ci {
 			tds = append(tds, app.Td().Class(cls).Body(
-				app.Input().ID("edit-"+id).Value(v).AutoFocus(true).Aria("label", h+" of row "+fmt.Sprint(r.Row)).OnChange(p.edit(pi, ci)),
+				app.Input().ID("edit-"+id).Value(v).AutoFocus(true).Aria("label", h+" of row "+fmt.Sprint(r.Row)+" (Enter saves, Escape cancels)").
+					OnChange(p.edit(pi, ci)).OnKeyDown(func(ctx app.Context, e app.Event) {
+					if e.Get("key").String() == "Escape" {
+						p.editing = nil
+						ctx.Defer(func(app.Context) { focusByID(id) })
+					}
+				}),
 			))
 			continue
 		}
@@ -642,12 +847,10 @@ func (p *importPage) renderPicker() app.UI {
 				ptype = is.Candidates[0].CaseType
 			}
 			var cands []app.UI
+			differ := differingProps(is.Candidates)
 			for _, c := range is.Candidates {
 				c := c
-				desc := strings.TrimSpace(fmt.Sprintf("%s (%s) owner %s, opened %s %s", c.Name, c.ExternalID, c.OwnerID, c.DateOpened, c.CaseID))
-				if c.Row > 0 {
-					desc = fmt.Sprintf("%s (%s row %d of this import)", c.Name, c.File, c.Row)
-				}
+				desc := candidateText(c, differ)
 				cands = append(cands, app.Li().Body(
 					app.Span().Text(desc+" "),
 					app.Button().Class("pick").Text("Use for this row").OnClick(p.choose(r, is.Value, ptype, c, false)),
@@ -663,5 +866,15 @@ func (p *importPage) renderPicker() app.UI {
 	if len(items) == 0 {
 		return app.Text("")
 	}
-	return app.Div().ID("parent-picker").Class("panel").Body(app.H2().Text("Choose parents"), app.Ul().Body(items...))
+	return app.Div().ID("parent-picker").Class("panel").Aria("label", "Choose parents").Body(app.H2().Text("Choose parents"), app.Ul().Body(items...))
+}
+
+// focusByID focuses an element, if it is there.
+func focusByID(id string) {
+	if !app.IsClient {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Call("focus")
+	}
 }

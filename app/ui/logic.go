@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"casegate/shared/model"
@@ -56,11 +56,11 @@ func plural(n int, one, many string) string {
 // commitLabel is the commit button's text, and whether it is disabled.
 func commitLabel(s summary, onError string) (string, bool) {
 	n := s.Create + s.Update
-	if n == 0 {
-		return "Nothing to commit", true
-	}
 	if onError == "halt" && s.Error > 0 {
 		return fmt.Sprintf("Fix %s first (on error: halt)", plural(s.Error, "row with errors", "rows with errors")), true
+	}
+	if n == 0 {
+		return "Nothing to commit", true
 	}
 	label := "Commit " + plural(n, "case", "cases")
 	if skipped := s.Error + s.Skip; skipped > 0 {
@@ -120,11 +120,14 @@ func codeCounts(p *plan) []struct {
 			N    int
 		}{c, n})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].N != out[j].N {
-			return out[i].N > out[j].N
+	slices.SortFunc(out, func(a, b struct {
+		Code string
+		N    int
+	}) int {
+		if a.N != b.N {
+			return b.N - a.N
 		}
-		return out[i].Code < out[j].Code
+		return strings.Compare(a.Code, b.Code)
 	})
 	return out
 }
@@ -175,4 +178,60 @@ func tableIndex(ts []table, r rowResult) (int, int) {
 		}
 	}
 	return -1, -1
+}
+
+// differingProps lists the properties whose values differ among parent
+// candidates: what tells them apart in the picker.
+func differingProps(cands []model.Candidate) []string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, c := range cands {
+		for k := range c.Properties {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	var out []string
+	for _, k := range keys {
+		for _, c := range cands[1:] {
+			if c.Properties[k] != cands[0].Properties[k] {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// candidateText describes a parent candidate in the picker: who it is and
+// the properties that tell it from the others.
+func candidateText(c model.Candidate, differ []string) string {
+	if c.Row > 0 {
+		return fmt.Sprintf("%s (%s row %d of this import)", c.Name, c.File, c.Row)
+	}
+	var b strings.Builder
+	b.WriteString(c.Name)
+	if c.ExternalID != "" {
+		b.WriteString(" (" + c.ExternalID + ")")
+	}
+	if c.OwnerID != "" {
+		b.WriteString(", owner " + c.OwnerID)
+	}
+	if c.DateOpened != "" {
+		b.WriteString(", opened " + c.DateOpened)
+	}
+	for _, k := range differ {
+		v := c.Properties[k]
+		if v == "" {
+			v = "—"
+		}
+		b.WriteString(", " + k + ": " + v)
+	}
+	if c.CaseID != "" {
+		b.WriteString(" · " + c.CaseID)
+	}
+	return b.String()
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -69,7 +69,7 @@ func ambiguousDateColumns(p *plan) []string {
 	for c := range set {
 		out = append(out, c)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -98,7 +98,7 @@ func (p *importPage) specColumns() []spec.Column {
 	for k := range p.columns {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	var out []spec.Column
 	for _, k := range keys {
 		c := p.columns[k]
@@ -130,30 +130,31 @@ func (p *importPage) renderMapping() app.UI {
 				}
 			}
 			id := fmt.Sprintf("map-%d-%d", ti, ci)
-			var options []app.UI
+			pairs := make([]string, 0, 2*len(opts)+6)
 			for _, f := range opts {
-				options = append(options, app.Option().Value("field:"+f).Selected(cur == "field:"+f).Text("field: "+f))
+				pairs = append(pairs, "field:"+f, "field: "+f)
 			}
 			if c.Kind == spec.MapParentRef {
-				options = append(options, app.Option().Value(cur).Selected(true).Text("parent (case id) of type "+c.ParentType))
+				pairs = append(pairs, cur, "parent (case id) of type "+c.ParentType)
 			}
-			options = append(options,
-				app.Option().Value("property").Selected(cur == "property").Text("new property "+c.Property),
-				app.Option().Value("ignore").Selected(cur == "ignore").Text("ignore"))
+			pairs = append(pairs, "property", "new property "+c.Property, "ignore", "ignore")
 			hint := app.Text("")
-			if sug.Kind == "field" && "field:"+sug.Field != cur {
+			switch {
+			case sug.Kind == "field" && "field:"+sug.Field != cur:
 				hint = app.Button().Class("suggest").Text(fmt.Sprintf("Use suggestion: %s (%d%%)", sug.Field, int(sug.Confidence*100))).
 					OnClick(func(ctx app.Context, e app.Event) {
 						p.setColumn(specColumn{Column: c.Column, Kind: spec.MapField, Field: sug.Field})
 						p.recheck(p.page)
 					})
+			case sug.Kind == "field":
+				hint = app.Span().Class("confidence").Title(sug.Reason).Text(fmt.Sprintf("suggested, %d%% sure", int(sug.Confidence*100)))
 			}
 			rows = append(rows, app.Tr().Body(
 				app.Th().Attr("scope", "row").Body(app.Label().For(id).Text(c.Column)),
-				app.Td().Body(app.Select().ID(id).DataSet("column", c.Column).Body(options...).OnChange(func(ctx app.Context, e app.Event) {
+				app.Td().Body(selectBox(id, cur, func(ctx app.Context, e app.Event) {
 					p.setColumn(columnFromChoice(c.Column, ctx.JSSrc().Get("value").String()))
 					p.recheck(p.page)
-				})),
+				}, pairs...).DataSet("column", c.Column)),
 				app.Td().Body(hint),
 			))
 		}
@@ -169,40 +170,30 @@ func (p *importPage) renderMapping() app.UI {
 		if c, ok := p.columns[col]; ok {
 			cur = c.DateOrder
 		}
-		dateUIs = append(dateUIs, app.Div().Class("field").Body(
-			app.Label().For("order-"+col).Text("Dates in "+col+" are written"),
-			app.Select().ID("order-"+col).Body(
-				app.Option().Value("").Selected(cur == "").Text("unknown (read month first, flagged)"),
-				app.Option().Value("mdy").Selected(cur == "mdy").Text("month/day/year"),
-				app.Option().Value("dmy").Selected(cur == "dmy").Text("day/month/year"),
-			).OnChange(func(ctx app.Context, e app.Event) {
-				c, ok := p.columns[col]
-				if !ok {
-					c = p.effectiveColumn(col)
-				}
-				c.DateOrder = ctx.JSSrc().Get("value").String()
-				if p.columns == nil {
-					p.columns = map[string]specColumn{}
-				}
-				p.columns[col] = c
-				p.recheck(p.page)
-			}),
-		))
+		dateUIs = append(dateUIs, field("order-"+col, "Dates in "+col+" are written", selectBox("order-"+col, cur, func(ctx app.Context, e app.Event) {
+			c, ok := p.columns[col]
+			if !ok {
+				c = p.effectiveColumn(col)
+			}
+			c.DateOrder = ctx.JSSrc().Get("value").String()
+			if p.columns == nil {
+				p.columns = map[string]specColumn{}
+			}
+			p.columns[col] = c
+			p.recheck(p.page)
+		}, "", "unknown (read month first, flagged)", "mdy", "month/day/year", "dmy", "day/month/year")))
 	}
 	ct := p.caseTypeDef(p.caseType)
 	var defaults []app.UI
 	for _, f := range ct.Fields {
 		f := f
-		defaults = append(defaults, app.Div().Class("field").Body(
-			app.Label().For("default-"+f.Name).Text(f.Name),
-			app.Input().ID("default-"+f.Name).Value(p.defaults[f.Name]).OnChange(func(ctx app.Context, e app.Event) {
-				if p.defaults == nil {
-					p.defaults = map[string]string{}
-				}
-				p.defaults[f.Name] = ctx.JSSrc().Get("value").String()
-				p.recheck(p.page)
-			}),
-		))
+		defaults = append(defaults, field("default-"+f.Name, f.Name, app.Input().ID("default-"+f.Name).Value(p.defaults[f.Name]).OnChange(func(ctx app.Context, e app.Event) {
+			if p.defaults == nil {
+				p.defaults = map[string]string{}
+			}
+			p.defaults[f.Name] = ctx.JSSrc().Get("value").String()
+			p.recheck(p.page)
+		})))
 	}
 	return app.Details().ID("mapping").Class("panel").Open(p.mappingOpen).Body(
 		app.Summary().Text("Columns, date orders, defaults and the saved spec"),
@@ -277,15 +268,26 @@ func (p *importPage) applySpec(id string) {
 			return
 		}
 		p.specID = id
-		p.searchField, p.searchColumn, p.createNew, p.onError = sp.SearchField, sp.SearchColumn, sp.CreateNewCases, sp.OnError
-		if sp.SearchColumn == sp.SearchField {
-			p.searchColumn = ""
-		}
-		p.defaults = sp.Defaults
-		p.columns = map[string]specColumn{}
-		for _, c := range sp.Columns {
-			p.columns[c.Column] = specColumn{Column: c.Column, Kind: c.Kind, Field: c.Field, Property: c.Property, ParentType: c.ParentType, DateOrder: c.DateOrder}
-		}
+		p.useSpec(sp)
 		p.status = "Using the saved spec " + s.Name + "."
+	}
+}
+
+// useSpec puts a spec's choices into the settings.
+func (p *importPage) useSpec(sp spec.Spec) {
+	p.searchField, p.searchColumn, p.createNew, p.onError = sp.SearchField, sp.SearchColumn, sp.CreateNewCases, sp.OnError
+	if sp.SearchColumn == sp.SearchField {
+		p.searchColumn = ""
+	}
+	if p.searchField == "" {
+		p.searchField = "external_id"
+	}
+	if p.onError == "" {
+		p.onError = "skip"
+	}
+	p.defaults = sp.Defaults
+	p.columns = map[string]specColumn{}
+	for _, c := range sp.Columns {
+		p.columns[c.Column] = specColumn{Column: c.Column, Kind: c.Kind, Field: c.Field, Property: c.Property, ParentType: c.ParentType, DateOrder: c.DateOrder}
 	}
 }

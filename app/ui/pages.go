@@ -143,7 +143,14 @@ type historyPage struct {
 }
 
 func (p *historyPage) OnNav(ctx app.Context) {
-	whoAmI(ctx, func(ctx app.Context, m me) { p.me = m; p.load(ctx) })
+	whoAmI(ctx, func(ctx app.Context, m me) {
+		p.me = m
+		p.load(ctx)
+		// /history?id=… opens one import's record (the commit links to it).
+		if id := ctx.Page().URL().Query().Get("id"); id != "" {
+			p.openDetail(ctx, id)
+		}
+	})
 }
 
 func (p *historyPage) load(ctx app.Context) { loadImports(ctx, p.me.Domain, &p.imports, &p.status) }
@@ -163,17 +170,20 @@ func loadImports(ctx app.Context, domain string, list *[]importRecord, status *s
 }
 
 func (p *historyPage) showDetail(r importRecord) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		callAPI(ctx, "GET", "/a/"+p.me.Domain+"/api/imports/"+r.ID, nil, nil, func(ctx app.Context, status int, body []byte) {
-			var d importDetail
-			if status != 200 || json.Unmarshal(body, &d) != nil {
-				p.status = errorText(status, body)
-				return
-			}
-			p.detail = &d
-			p.status = fmt.Sprintf("Import %s: %d rows.", d.ID, len(d.Results))
-		})
-	}
+	return func(ctx app.Context, e app.Event) { p.openDetail(ctx, r.ID) }
+}
+
+func (p *historyPage) openDetail(ctx app.Context, id string) {
+	callAPI(ctx, "GET", "/a/"+p.me.Domain+"/api/imports/"+id, nil, nil, func(ctx app.Context, status int, body []byte) {
+		var d importDetail
+		if status != 200 || json.Unmarshal(body, &d) != nil {
+			p.status = errorText(status, body)
+			return
+		}
+		p.detail = &d
+		p.status = fmt.Sprintf("Import %s: %d rows.", d.ID, len(d.Results))
+		ctx.Defer(func(app.Context) { focusByID("import-detail") })
+	})
 }
 
 func (p *historyPage) renderDetail() app.UI {
@@ -183,7 +193,7 @@ func (p *historyPage) renderDetail() app.UI {
 	if len(rows) > 500 {
 		rows = rows[:500]
 	}
-	return app.Section().ID("import-detail").Class("panel").Body(
+	return app.Section().ID("import-detail").Class("panel").TabIndex(-1).Body(
 		app.H2().Text(fmt.Sprintf("%s %s — %s", d.Kind, d.FileName, d.State)),
 		app.P().Body(
 			app.Text(fmt.Sprintf("%d created, %d updated, %d not imported. ", d.Created, d.Updated, d.Failed)),
@@ -224,6 +234,7 @@ func (p *historyPage) askUndo(r importRecord) app.EventHandler {
 				return
 			}
 			p.preview = &pv
+			ctx.Defer(func(app.Context) { focusByID("undo-btn") })
 		})
 	}
 }

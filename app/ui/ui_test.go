@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -91,5 +92,157 @@ func TestImportPage_Review(t *testing.T) {
 	}
 	if html := app.HTMLString(p.renderRow(1)); strings.Contains(html, `class="bad"`) {
 		t.Errorf("a clean row is marked bad:\n%s", html)
+	}
+}
+
+func TestDifferingProps(t *testing.T) {
+	cands := []model.Candidate{
+		{CaseID: "c1", Name: "Atieno", ExternalID: "HH-7", OwnerID: "u1", Properties: map[string]string{"village": "Kisumu", "size": "4"}},
+		{CaseID: "c2", Name: "Atieno", ExternalID: "HH-7", OwnerID: "u2", Properties: map[string]string{"village": "Nakuru", "size": "4", "phone": "1"}},
+	}
+	got := differingProps(cands)
+	if strings.Join(got, ",") != "phone,village" {
+		t.Fatalf("differing %v", got)
+	}
+	if s := candidateText(cands[1], got); s != "Atieno (HH-7), owner u2, phone: 1, village: Nakuru · c2" {
+		t.Errorf("candidate text %q", s)
+	}
+	if s := candidateText(cands[0], got); !strings.Contains(s, "phone: —") {
+		t.Errorf("a missing property is not shown as missing: %q", s)
+	}
+	if s := candidateText(model.Candidate{Name: "B", File: "h.csv", Row: 4}, nil); s != "B (h.csv row 4 of this import)" {
+		t.Errorf("row candidate %q", s)
+	}
+	if differingProps(nil) != nil {
+		t.Error("no candidates, no properties")
+	}
+}
+
+func ambiguousPage() *importPage {
+	is := model.Issue{Severity: model.SeverityError, Code: model.CodeParentAmbiguous, Column: "parent_external_id", Value: "HH-7",
+		Message: "2 cases have external id HH-7.", Candidates: []model.Candidate{
+			{CaseID: "c1", CaseType: "household", Name: "A", Properties: map[string]string{"village": "Kisumu"}},
+			{CaseID: "c2", CaseType: "household", Name: "A", Properties: map[string]string{"village": "Nakuru"}},
+		}}
+	return &importPage{onError: "halt",
+		tables: []table{{File: "m.csv", Sheet: "m", Header: []string{"external_id", "parent_external_id"},
+			Rows: []row{{Num: 2, Cells: []string{"M-1", "HH-7"}}}}},
+		plan: &plan{OnError: "halt", Summary: summary{Rows: 1, Error: 1}, Rows: []rowResult{
+			{File: "m.csv", Sheet: "m", Row: 2, Action: "error", Issues: []model.Issue{is}},
+		}}}
+}
+
+// TestParentPicker: an ambiguous parent lists its candidates with what
+// tells them apart, and both ways to apply the choice.
+func TestParentPicker(t *testing.T) {
+	p := ambiguousPage()
+	html := app.HTMLString(p.renderPicker())
+	for _, want := range []string{`id="parent-picker"`, "m.csv row 2: 2 cases have external id HH-7.", "village: Kisumu", "village: Nakuru",
+		"Use for every row with HH-7"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("picker lacks %q:\n%s", want, html)
+		}
+	}
+	if n := strings.Count(html, `class="pick-all"`); n != 2 {
+		t.Errorf("%d apply-to-all buttons, want 2", n)
+	}
+	if n := strings.Count(html, `class="pick"`); n != 2 {
+		t.Errorf("%d apply-to-row buttons, want 2", n)
+	}
+	p.plan.Rows[0].Issues = nil
+	if html := app.HTMLString(p.renderPicker()); strings.Contains(html, "parent-picker") {
+		t.Errorf("a picker without ambiguous parents: %s", html)
+	}
+}
+
+// TestReview_CommitDisabled: on_error halt with an error left disables the
+// commit button and says why; the bad cell names its reason.
+func TestReview_CommitDisabled(t *testing.T) {
+	e := app.NewTestEngine()
+	p := ambiguousPage()
+	if err := e.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	html := app.HTMLString(p.renderReview())
+	i := strings.Index(html, `id="commit-btn"`)
+	if i < 0 {
+		t.Fatalf("no commit button:\n%s", html)
+	}
+	btn := html[strings.LastIndex(html[:i], "<"):]
+	btn = btn[:strings.Index(btn, "</button>")]
+	if !strings.Contains(btn, "disabled") || !strings.Contains(btn, "Fix 1 row with errors first (on error: halt)") {
+		t.Errorf("commit button: %s", btn)
+	}
+	for _, want := range []string{`id="summary"`, `id="grid"`, `data-col="parent_external_id"`, `class="bad"`, `data-filter="code:parent_ambiguous"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("review lacks %s", want)
+		}
+	}
+	p.onError, p.plan.OnError = "skip", "skip"
+	p.plan.Summary = summary{Rows: 2, Create: 1, Error: 1}
+	html = app.HTMLString(p.renderReview())
+	if !strings.Contains(html, "Commit 1 case; 1 row will be skipped") {
+		t.Errorf("skip label missing")
+	}
+	p.waiting = 1
+	if html := app.HTMLString(p.renderReview()); !strings.Contains(html, `id="waiting"`) || !strings.Contains(html, `id="cancel-commit"`) {
+		t.Errorf("waiting for the network is not shown")
+	}
+}
+
+// TestGridRendersOnlyVisibleRows: 100,000 rows render a window of a few
+// dozen, with spacers for the rest.
+func TestGridRendersOnlyVisibleRows(t *testing.T) {
+	const n = 100000
+	tb := table{File: "big.csv", Sheet: "big", Header: []string{"name"}}
+	pl := &plan{OnError: "skip", Summary: summary{Rows: n, Create: n}}
+	for i := 0; i < n; i++ {
+		tb.Rows = append(tb.Rows, row{Num: i + 2, Cells: []string{"x"}})
+		pl.Rows = append(pl.Rows, rowResult{File: "big.csv", Sheet: "big", Row: i + 2, Action: "create"})
+	}
+	p := &importPage{tables: []table{tb}, plan: pl, scroll: 50000 * rowHeight}
+	html := app.HTMLString(p.renderReview())
+	if got := strings.Count(html, `class="action create"`); got > 60 || got < 10 {
+		t.Errorf("%d rows rendered of %d", got, n)
+	}
+	if !strings.Contains(html, `data-row="50002"`) || strings.Contains(html, `data-row="2"`) {
+		t.Errorf("the window is not around row 50,002")
+	}
+}
+
+func TestIndexNote(t *testing.T) {
+	if s := indexNote("12345|2026-11-25T06:00:00Z"); s != "Parents are matched against 12,345 existing cases (as of 2026-11-25T06:00:00Z)." {
+		t.Errorf("%q", s)
+	}
+	if s := indexNote(""); !strings.Contains(s, "No existing cases are known") {
+		t.Errorf("%q", s)
+	}
+}
+
+// TestSavedWork: what is kept for a reload gives back the same settings,
+// column choices, defaults and parent choices.
+func TestSavedWork(t *testing.T) {
+	a := &importPage{me: me{Domain: "demo"}, caseType: "member", searchField: "case_id", onError: "halt", createNew: false,
+		sheetName: "Sheet2", headerRow: 3, encoding: "windows-1252", delimiter: ";", files: "m.csv", specID: "s1",
+		columns:  map[string]specColumn{"dob": {Column: "dob", Kind: "field", Field: "dob", DateOrder: "dmy"}},
+		defaults: map[string]string{"sex": "female"},
+		choices:  []choice{{Key: "HH-7", ParentType: "household", CaseID: "c2"}}}
+	b, err := json.Marshal(a.work())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w savedWork
+	if err := json.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	z := &importPage{me: me{Domain: "demo"}}
+	z.useWork(w)
+	za, _ := json.Marshal(z.work())
+	if string(za) != string(b) {
+		t.Errorf("restored work differs:\n%s\n%s", za, b)
+	}
+	if z.workKey() != "casegate.work.demo" {
+		t.Errorf("key %q", z.workKey())
 	}
 }

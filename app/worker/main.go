@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"syscall/js"
 	"time"
@@ -35,6 +36,22 @@ type request struct {
 	HeaderRow int                 `json:"header_row,omitempty"`
 	Encoding  string              `json:"encoding,omitempty"`
 	Delimiter string              `json:"delimiter,omitempty"`
+	// SendTables asks a re-check for the tables too: the page restoring a
+	// working import after a reload has none.
+	SendTables bool `json:"send_tables,omitempty"`
+	// Edits are the cells changed in the page since the files were read,
+	// applied to the tables the worker keeps (an edit sends a few bytes,
+	// not every row again).
+	Edits []edit `json:"edits,omitempty"`
+}
+
+// edit sets one cell.
+type edit struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet"`
+	Row   int    `json:"row"`
+	Col   int    `json:"col"`
+	Value string `json:"value"`
 }
 
 // fileInfo tells the page how a file was read.
@@ -57,13 +74,17 @@ type tableMapping struct {
 }
 
 var (
-	lastFiles []fileInfo
-	started   time.Time // when the request came, for the timings in the result
+	lastFiles  []fileInfo
+	lastTables []engine.Table // the tables of the last check, with the edits applied
+	started    time.Time      // when the request came, for the timings in the result
 )
 
 var (
 	self     = js.Global()
 	existing *engine.MemoryCases
+	// fromExport: existing came from a case export file, which wins over
+	// the server's index until the page is reloaded.
+	fromExport bool
 )
 
 func post(v map[string]any) { self.Call("postMessage", js.ValueOf(v)) }
@@ -78,69 +99,104 @@ func main() {
 	// memory for a program that lives only while files are checked.
 	debug.SetGCPercent(200)
 	self.Set("onmessage", js.FuncOf(func(this js.Value, args []js.Value) any {
-		msg := args[0].Get("data")
-		defer func() {
-			if r := recover(); r != nil {
-				post(map[string]any{"type": "crash", "message": fmt.Sprintf("The file reader failed: %v. Press Check again to retry.", r)})
-			}
-		}()
-		var req request
-		if err := json.Unmarshal([]byte(msg.Get("request").String()), &req); err != nil {
-			fail(fmt.Errorf("bad request: %w", err))
-			return nil
-		}
-		if req.Index != nil {
-			existing = engine.NewMemoryCases(req.Index.CasesList())
-		}
-		started = time.Now()
-		switch msg.Get("type").String() {
-		case "check":
-			in := msg.Get("files")
-			var files []fileInfo
-			var tables []engine.Table
-			reg := casetype.NewRegistry(req.CaseTypes...)
-			for i := 0; i < in.Length(); i++ {
-				f := in.Index(i)
-				name := f.Get("name").String()
-				data := make([]byte, f.Get("data").Get("length").Int())
-				js.CopyBytesToGo(data, f.Get("data"))
-				var delim rune
-				switch req.Delimiter {
-				case ",", ";":
-					delim = rune(req.Delimiter[0])
-				case "tab":
-					delim = '\t'
-				}
-				infos, _ := sheet.ListSheets(name, data)
-				book, err := sheet.Read(name, data, sheet.Options{Sheet: req.Sheet, HeaderRow: req.HeaderRow, Encoding: req.Encoding, Delimiter: delim,
-					Progress: func(done, total int64) {
-						post(map[string]any{"type": "progress", "file": name, "done": float64(done), "total": float64(total)})
-					}})
-				if err != nil {
-					fail(err)
-					return nil
-				}
-				fi := fileInfo{Name: name, Format: book.Format, Encoding: book.Encoding, Sheets: infos}
-				if book.Delimiter != 0 {
-					fi.Delimiter = map[rune]string{',': ",", ';': ";", '\t': "tab"}[book.Delimiter]
-				}
-				files = append(files, fi)
-				ct := caseTypeFor(name, req.CaseType, reg)
-				ts, err := engine.TablesFromBook(name, book, ct, ct != "" && len(book.Sheets) == 1, reg)
-				if err != nil {
-					fail(err)
-					return nil
-				}
-				tables = append(tables, ts...)
-			}
-			lastFiles = files
-			check(req, tables, reg, false)
-		case "recheck":
-			check(req, api.ToEngine(req.Tables), casetype.NewRegistry(req.CaseTypes...), true)
-		}
+		handle(args[0].Get("data"))
 		return nil
 	}))
 	select {}
+}
+
+// handle answers one message of the page.
+func handle(msg js.Value) any {
+	defer func() {
+		if r := recover(); r != nil {
+			post(map[string]any{"type": "crash", "message": fmt.Sprintf("The file reader failed: %v. Press Check again to retry.", r)})
+		}
+	}()
+	switch msg.Get("type").String() {
+	case "index": // the server's case index, kept for every check
+		var ix api.CaseIndex
+		if err := json.Unmarshal([]byte(msg.Get("index").String()), &ix); err != nil {
+			fail(fmt.Errorf("the cached case index is unreadable: %w", err))
+			return nil
+		}
+		existing, fromExport = engine.NewMemoryCases(ix.CasesList()), false
+		return nil
+	case "cases": // a case export dropped into the page (offline matching)
+		loadExport(msg.Get("files"))
+		return nil
+	}
+	var req request
+	if err := json.Unmarshal([]byte(msg.Get("request").String()), &req); err != nil {
+		fail(fmt.Errorf("bad request: %w", err))
+		return nil
+	}
+	if req.Index != nil && !fromExport {
+		existing = engine.NewMemoryCases(req.Index.CasesList())
+	}
+	started = time.Now()
+	switch msg.Get("type").String() {
+	case "check":
+		in := msg.Get("files")
+		var files []fileInfo
+		var tables []engine.Table
+		reg := casetype.NewRegistry(req.CaseTypes...)
+		for i := 0; i < in.Length(); i++ {
+			f := in.Index(i)
+			name := f.Get("name").String()
+			data := make([]byte, f.Get("data").Get("length").Int())
+			js.CopyBytesToGo(data, f.Get("data"))
+			var delim rune
+			switch req.Delimiter {
+			case ",", ";":
+				delim = rune(req.Delimiter[0])
+			case "tab":
+				delim = '\t'
+			}
+			infos, _ := sheet.ListSheets(name, data)
+			book, err := sheet.Read(name, data, sheet.Options{Sheet: req.Sheet, HeaderRow: req.HeaderRow, Encoding: req.Encoding, Delimiter: delim,
+				Progress: func(done, total int64) {
+					post(map[string]any{"type": "progress", "file": name, "done": float64(done), "total": float64(total)})
+				}})
+			if err != nil {
+				fail(err)
+				return nil
+			}
+			fi := fileInfo{Name: name, Format: book.Format, Encoding: book.Encoding, Sheets: infos}
+			if book.Delimiter != 0 {
+				fi.Delimiter = map[rune]string{',': ",", ';': ";", '\t': "tab"}[book.Delimiter]
+			}
+			files = append(files, fi)
+			ct := caseTypeFor(name, req.CaseType, reg)
+			ts, err := engine.TablesFromBook(name, book, ct, ct != "" && len(book.Sheets) == 1, reg)
+			if err != nil {
+				fail(err)
+				return nil
+			}
+			tables = append(tables, ts...)
+		}
+		lastFiles, lastTables = files, tables
+		check(req, tables, reg, false)
+	case "recheck":
+		// A restored import sends the tables as read (kept in IndexedDB)
+		// beside the page's request, whose edits are applied below.
+		if t := msg.Get("tables"); t.Type() == js.TypeString && t.String() != "" && req.Tables == nil {
+			if err := json.Unmarshal([]byte(t.String()), &req.Tables); err != nil {
+				fail(fmt.Errorf("the saved import is unreadable: %w", err))
+				return nil
+			}
+		}
+		req.SendTables = req.SendTables || msg.Get("send_tables").Truthy()
+		switch {
+		case req.Tables != nil:
+			lastTables = api.ToEngine(req.Tables)
+		case lastTables == nil: // a restarted worker: the page sends the tables
+			post(map[string]any{"type": "need_tables"})
+			return nil
+		}
+		applyEdits(lastTables, req.Edits)
+		check(req, lastTables, casetype.NewRegistry(req.CaseTypes...), !req.SendTables)
+	}
+	return nil
 }
 
 // caseTypeFor gives a file the case type it is named after
@@ -209,4 +265,60 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck bo
 	fj, _ := json.Marshal(lastFiles)
 	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
+}
+
+// loadExport reads case export files (ours or CommCare's, csv or xlsx) into
+// the cases parents are matched against, and tells the page how many.
+func loadExport(in js.Value) {
+	var all []model.Case
+	var names []string
+	for i := 0; i < in.Length(); i++ {
+		f := in.Index(i)
+		name := f.Get("name").String()
+		data := make([]byte, f.Get("data").Get("length").Int())
+		js.CopyBytesToGo(data, f.Get("data"))
+		book, err := sheet.Read(name, data, sheet.Options{})
+		if err != nil {
+			post(map[string]any{"type": "cases", "error": model.MessageOf(err)})
+			return
+		}
+		for _, sh := range book.Sheets {
+			cs, err := engine.CasesFromSheet(sh)
+			if err != nil {
+				post(map[string]any{"type": "cases", "error": model.MessageOf(err)})
+				return
+			}
+			all = append(all, cs...)
+		}
+		names = append(names, name)
+	}
+	existing, fromExport = engine.NewMemoryCases(all), true
+	post(map[string]any{"type": "cases", "count": len(all), "files": strings.Join(names, ", ")})
+}
+
+// applyEdits sets the edited cells (again: setting is idempotent, so the
+// page may send every edit since the files were read).
+func applyEdits(ts []engine.Table, edits []edit) {
+	for _, e := range edits {
+		for ti := range ts {
+			t := &ts[ti]
+			if t.File != e.File || t.Sheet != e.Sheet || e.Col < 0 || e.Col >= len(t.Header) {
+				continue
+			}
+			// Rows are in sheet order: find the number by bisection.
+			i := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= e.Row })
+			if i == len(t.Rows) || t.Rows[i].Num != e.Row {
+				continue
+			}
+			r := &t.Rows[i]
+			for len(r.Cells) <= e.Col {
+				r.Cells = append(r.Cells, sheet.Cell{})
+			}
+			kind := sheet.KindText
+			if e.Value == "" {
+				kind = sheet.KindEmpty
+			}
+			r.Cells[e.Col] = sheet.Cell{Value: e.Value, Kind: kind}
+		}
+	}
 }

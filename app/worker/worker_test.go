@@ -1,0 +1,162 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"casegate/shared/api"
+	"casegate/shared/benchdata"
+	"casegate/shared/casetype"
+)
+
+// posted collects what the worker posts (postMessage is the test's).
+var posted []js.Value
+
+func init() {
+	self.Set("postMessage", js.FuncOf(func(this js.Value, args []js.Value) any {
+		posted = append(posted, args[0])
+		return nil
+	}))
+}
+
+func lastResult(t testing.TB) js.Value {
+	t.Helper()
+	for i := len(posted) - 1; i >= 0; i-- {
+		switch posted[i].Get("type").String() {
+		case "result":
+			return posted[i]
+		case "error", "crash":
+			t.Fatalf("worker: %s", posted[i].Get("message").String())
+		}
+	}
+	t.Fatal("no result")
+	return js.Undefined()
+}
+
+func checkMsg(name string, data []byte, req map[string]any) js.Value {
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	rj, _ := json.Marshal(req)
+	return js.ValueOf(map[string]any{"type": "check", "request": string(rj),
+		"files": []any{map[string]any{"name": name, "data": arr}}})
+}
+
+func baseRequest() map[string]any {
+	return map[string]any{"spec": map[string]any{"case_type": "member", "search_field": "external_id", "create_new_cases": true, "on_error": "skip"},
+		"case_type": "member", "case_types": casetype.Builtins()}
+}
+
+type verdicts struct {
+	Summary struct{ Rows, Create, Error int } `json:"summary"`
+	Rows    []struct {
+		Row    int    `json:"row"`
+		Action string `json:"action"`
+		Issues []struct {
+			Code, Column string
+		} `json:"issues"`
+	} `json:"rows"`
+}
+
+// TestCheckThenRecheck reads a csv, fixes its bad date the way the page
+// does (the edited tables in a recheck request), and sees the row pass.
+func TestCheckThenRecheck(t *testing.T) {
+	posted = nil
+	csv := "external_id,name,dob,sex\nM-1,Akinyi,2001-13-01,female\nM-2,Omondi,1999-05-05,male\n"
+	handle(checkMsg("members.csv", []byte(csv), baseRequest()))
+	res := lastResult(t)
+	var v verdicts
+	if err := json.Unmarshal([]byte(res.Get("plan").String()), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Summary.Error != 1 || v.Rows[0].Action != "error" || v.Rows[0].Issues[0].Column != "dob" {
+		t.Fatalf("first check: %+v", v)
+	}
+	var tables []api.Table
+	if err := json.Unmarshal([]byte(res.Get("tables").String()), &tables); err != nil {
+		t.Fatal(err)
+	}
+	// The page sends the edit, not the tables.
+	req := baseRequest()
+	req["edits"] = []edit{{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 2, Value: "2001-12-01"}}
+	rj, _ := json.Marshal(req)
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
+	res = lastResult(t)
+	if res.Get("tables").String() != "null" {
+		t.Error("a recheck sends the tables back")
+	}
+	v = verdicts{}
+	_ = json.Unmarshal([]byte(res.Get("plan").String()), &v)
+	if v.Summary.Error != 0 || v.Summary.Create != 2 {
+		t.Fatalf("after the fix: %+v", v.Summary)
+	}
+
+	// A restarted worker has no tables: it asks for them.
+	lastTables = nil
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
+	if ty := posted[len(posted)-1].Get("type").String(); ty != "need_tables" {
+		t.Fatalf("a worker without tables answered %q", ty)
+	}
+
+	// A restored import: the request with the edits, the tables as read.
+	tj, _ := json.Marshal(tables)
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": string(tj), "send_tables": true}))
+	res = lastResult(t)
+	if !strings.Contains(res.Get("tables").String(), "2001-12-01") {
+		t.Errorf("a restore gets the tables back: %.200s", res.Get("tables").String())
+	}
+}
+
+// TestBadFileIsReported: a file the reader refuses is an error message,
+// never a crash.
+func TestBadFileIsReported(t *testing.T) {
+	posted = nil
+	handle(checkMsg("members.xlsx", []byte("not a zip at all"), baseRequest()))
+	if len(posted) == 0 || posted[len(posted)-1].Get("type").String() != "error" || posted[len(posted)-1].Get("message").String() == "" {
+		t.Fatalf("posted %d messages; last %v", len(posted), posted[len(posted)-1].Get("type"))
+	}
+}
+
+// TestRecheckTime measures what an edit costs: the page sends the edited
+// tables and the worker re-runs engine.Check on the whole import.
+// CASEGATE_RECHECK_ROWS=100000 for the big figure (under node).
+func TestRecheckTime(t *testing.T) {
+	n := 2000
+	if s := os.Getenv("CASEGATE_RECHECK_ROWS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	var buf bytes.Buffer
+	if err := benchdata.WriteCSV(&buf, n, false); err != nil {
+		t.Fatal(err)
+	}
+	posted = nil
+	start := time.Now()
+	handle(checkMsg("members.csv", buf.Bytes(), baseRequest()))
+	res := lastResult(t)
+	first := time.Since(start)
+	var tables []api.Table
+	if err := json.Unmarshal([]byte(res.Get("tables").String()), &tables); err != nil {
+		t.Fatal(err)
+	}
+	req := baseRequest()
+	req["edits"] = []edit{{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 4, Value: "1990-02-30"}}
+	start = time.Now()
+	rj, _ := json.Marshal(req) // the page's part
+	marshal := time.Since(start)
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
+	res = lastResult(t)
+	total := time.Since(start)
+	t.Logf("%d rows: first check %v; recheck after an edit %v (request %d bytes marshalled in %v; worker check %v ms, answer %.1f MB)",
+		n, first.Round(time.Millisecond), total.Round(time.Millisecond), len(rj), marshal.Round(time.Microsecond),
+		res.Get("check_ms").Int(), float64(len(res.Get("plan").String()))/1e6)
+	if !strings.Contains(res.Get("plan").String(), `"invalid_date"`) {
+		t.Error("the edit to an impossible date was not flagged")
+	}
+}
