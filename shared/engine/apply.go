@@ -74,8 +74,8 @@ func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, ow
 		if ch.Close {
 			c.Closed = true
 		}
-		for k, v := range ch.Properties {
-			c.Properties[k] = v
+		for _, kv := range ch.Properties {
+			c.Properties[kv.Name] = kv.Value
 		}
 		if par := r.Parent; par != nil {
 			id := par.CaseID

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"casegate/shared/address"
@@ -20,7 +22,7 @@ const DefaultMaxCellChars = 32767
 
 // rowState is a row while it is being checked.
 type rowState struct {
-	res       RowResult
+	res       *RowResult // the row's place in the plan
 	table     int
 	searchKey string
 	// parent request
@@ -36,8 +38,23 @@ type rowState struct {
 	ownerName   string
 	ownerIDSet  bool
 	existing    *model.Case
-	dupKey      bool // repeats the external id another row creates
-	parentIndex int  // import row index of the parent, -1 if none
+	dupKey      bool           // repeats the external id another row creates
+	parentIndex int            // import row index of the parent, -1 if none
+	pslot       map[string]int // the table's property name → place in change.Properties
+	extraProps  Props          // properties outside the layout (defaults)
+}
+
+// setProp sets a property the row writes. slot is its place in the row's
+// layout when the caller knows it, else -1.
+func (r *rowState) setProp(slot int, name, v string) {
+	if slot < 0 {
+		var ok bool
+		if slot, ok = r.pslot[name]; !ok {
+			r.extraProps = r.extraProps.With(name, v)
+			return
+		}
+	}
+	r.change.Properties[slot] = Prop{Name: name, Value: v}
 }
 
 func (r *rowState) add(sev model.Severity, code model.Code, col, val, msg string) *model.Issue {
@@ -55,6 +72,7 @@ func (r *rowState) warnf(code model.Code, col, val, format string, a ...any) *mo
 
 type checker struct {
 	in      Input
+	results []RowResult // every row's verdict, in table then row order
 	sp      spec.Spec
 	rows    []*rowState
 	notices []Notice
@@ -79,6 +97,11 @@ func Check(in Input) (*Plan, error) {
 		in.MaxCellChars = DefaultMaxCellChars
 	}
 	c := &checker{in: in, sp: sp}
+	total := 0
+	for _, t := range in.Tables {
+		total += len(t.Rows)
+	}
+	c.results = make([]RowResult, total)
 	c.indexOwners()
 	for ti := range in.Tables {
 		if err := c.readTable(ti); err != nil {
@@ -92,10 +115,7 @@ func Check(in Input) (*Plan, error) {
 		return nil, err
 	}
 	order := c.finish()
-	p := &Plan{OnError: sp.OnError, Notices: c.notices, Order: order, Rows: make([]RowResult, len(c.rows))}
-	for i, r := range c.rows {
-		p.Rows[i] = r.res
-	}
+	p := &Plan{OnError: sp.OnError, Notices: c.notices, Order: order, Rows: c.results}
 	p.summarize()
 	p.seal()
 	return p, nil
@@ -143,8 +163,7 @@ func (c *checker) readTable(ti int) error {
 	if country == "" {
 		country = ct.DefaultCountry
 	}
-	unique := map[string]map[string]int{} // field → value → first row
-	slots := map[string]int{}             // field or property name → its place in a row's values
+	slots := map[string]int{} // field or property name → its place in a row's values
 	for i, col := range cols {
 		name := col.field
 		if col.kind == spec.MapProperty {
@@ -154,11 +173,136 @@ func (c *checker) readTable(ti int) error {
 			slots[name] = i
 		}
 	}
-	for _, row := range t.Rows {
-		r := &rowState{table: ti, parentIndex: -1}
-		r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: ct.Name}
-		r.change.Properties = make(map[string]string, len(cols))
-		vals := &rowVals{slot: slots, v: make([]string, len(cols))} // field or property → value, for defaults and required
+	// Every row's properties are laid out in the order of the table's
+	// sorted property names, in one array: no map and no sort per row.
+	var pnames []string
+	pslot := map[string]int{}
+	for i := range cols {
+		cols[i].vslot, cols[i].pslot = -1, -1
+		name := cols[i].name()
+		if s, ok := slots[name]; ok {
+			cols[i].vslot = s
+		}
+		if writesProperty(&cols[i]) {
+			if _, ok := pslot[name]; !ok {
+				pslot[name] = 0
+				pnames = append(pnames, name)
+			}
+		}
+	}
+	sort.Strings(pnames)
+	for i, n := range pnames {
+		pslot[n] = i
+	}
+	for i := range cols {
+		if writesProperty(&cols[i]) {
+			cols[i].pslot = pslot[cols[i].name()]
+		}
+	}
+	np := len(pnames)
+	// The fields checked across rows (required, unique): their values are
+	// kept per row for the pass in row order below.
+	var need []casetype.Field
+	for _, f := range ct.Fields {
+		if f.Required || f.Unique {
+			need = append(need, f)
+		}
+	}
+	n := len(t.Rows)
+	tr := tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, dates: dates, country: country, slots: slots, pslot: pslot,
+		np: np, need: need, layout: make([]Prop, n*np), states: make([]rowState, n), results: c.results[len(c.rows) : len(c.rows)+n],
+		needVals: make([]string, n*len(need)), blank: make([]bool, n)}
+	// Rows are read independently, so a large table is split between the
+	// cores; each part has its own column memos (a pure cache). Everything
+	// that compares rows runs after, in row order: the plan is the same
+	// whatever the split.
+	parts := runtime.GOMAXPROCS(0)
+	if parts > 4 {
+		parts = 4
+	}
+	if n < 8192 || parts < 2 {
+		tr.rows(cols, 0, n)
+	} else {
+		var wg sync.WaitGroup
+		for p := 0; p < parts; p++ {
+			own := make([]column, len(cols))
+			copy(own, cols)
+			for i := range own {
+				if own[i].memo != nil {
+					own[i].memo, own[i].memoHits = map[string]typed{}, 0
+				}
+			}
+			lo, hi := n*p/parts, n*(p+1)/parts
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tr.rows(own, lo, hi)
+			}()
+		}
+		wg.Wait()
+	}
+	unique := map[string]map[string]int{} // field → value → first row
+	for ri := range tr.states {
+		r := &tr.states[ri]
+		c.rows = append(c.rows, r)
+		if tr.blank[ri] {
+			continue
+		}
+		for k, f := range need {
+			v := tr.needVals[ri*len(need)+k]
+			if f.Required && strings.TrimSpace(v) == "" && !hasIssueFor(r, f.Name) {
+				colName := headerFor(cols, f.Name)
+				r.errorf(model.CodeRequired, colName, "", "%s is required%s.", labelOf(f), inColumn(colName))
+			}
+			if f.Unique && v != "" {
+				if unique[f.Name] == nil {
+					unique[f.Name] = map[string]int{}
+				}
+				if first, dup := unique[f.Name][v]; dup {
+					r.errorf(model.CodeDuplicateInFile, headerFor(cols, f.Name), v, "%q is already in row %d; %s must be unique in the file.", v, first, labelOf(f))
+				} else {
+					unique[f.Name][v] = r.res.Row
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// tableRead is one table being read: what its rows share, read-only, and
+// the arrays each row writes its own part of.
+type tableRead struct {
+	c        *checker
+	t        *Table
+	ti       int
+	ct       casetype.CaseType
+	rc       *rules.Checker
+	dates    map[int]dateColumn
+	country  string
+	slots    map[string]int
+	pslot    map[string]int
+	np       int
+	need     []casetype.Field
+	layout   []Prop
+	states   []rowState
+	results  []RowResult
+	needVals []string
+	blank    []bool
+}
+
+// rows reads rows lo to hi with cols (whose memos are this call's own).
+func (tr *tableRead) rows(cols []column, lo, hi int) {
+	c, t, np := tr.c, tr.t, tr.np
+	vals := &rowVals{slot: tr.slots, v: make([]string, len(cols))} // field or property → value, for defaults and required; reused
+	for ri := lo; ri < hi; ri++ {
+		row := &t.Rows[ri]
+		r := &tr.states[ri]
+		*r = rowState{table: tr.ti, parentIndex: -1, pslot: tr.pslot}
+		r.res = &tr.results[ri]
+		*r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: tr.ct.Name}
+		r.change.Properties = tr.layout[ri*np : (ri+1)*np : (ri+1)*np]
+		clear(vals.v)
+		vals.extra = nil
 		anyValue := false
 		for ci := range cols {
 			col := &cols[ci]
@@ -177,46 +321,32 @@ func (c *checker) readTable(ti int) error {
 			if v == "---" { // a case export's "never set"
 				v = ""
 			}
-			if utf8.RuneCountInString(v) > c.in.MaxCellChars {
+			if len(v) > c.in.MaxCellChars && utf8.RuneCountInString(v) > c.in.MaxCellChars {
 				r.errorf(model.CodeTooLong, col.header, v, "Column %s: the cell holds %d characters; at most %d are allowed.", col.header, utf8.RuneCountInString(v), c.in.MaxCellChars)
 				continue
 			}
 			if v != "" {
 				anyValue = true
 			}
-			c.readValue(r, t, col, cell, v, vals, rc, dates, country)
+			c.readValue(r, t, col, cell, v, vals, tr.rc, tr.dates, tr.country)
 		}
 		if !anyValue {
+			r.change.Properties = nil
 			r.res.Action = ActionSkip
 			r.warnf(model.CodeBlankRow, "", "", "Every imported column of this row is blank; the row is skipped.")
-			c.rows = append(c.rows, r)
+			tr.blank[ri] = true
 			continue
 		}
-		c.applyDefaults(r, ct, cols, vals, rc, country)
-		for _, f := range ct.Fields {
-			if !f.Required {
-				continue
-			}
-			if strings.TrimSpace(vals.get(f.Name)) == "" && !hasIssueFor(r, f.Name) {
-				colName := headerFor(cols, f.Name)
-				r.errorf(model.CodeRequired, colName, "", "%s is required%s.", labelOf(f), inColumn(colName))
-			}
-			if f.Unique {
-				if v := vals.get(f.Name); v != "" {
-					if unique[f.Name] == nil {
-						unique[f.Name] = map[string]int{}
-					}
-					if first, dup := unique[f.Name][v]; dup {
-						r.errorf(model.CodeDuplicateInFile, headerFor(cols, f.Name), v, "%q is already in row %d; %s must be unique in the file.", v, first, labelOf(f))
-					} else {
-						unique[f.Name][v] = row.Num
-					}
-				}
-			}
+		c.applyDefaults(r, tr.ct, cols, vals, tr.rc, tr.country)
+		r.change.Properties = compact(r.change.Properties)
+		for _, kv := range r.extraProps {
+			r.change.Properties = r.change.Properties.With(kv.Name, kv.Value)
 		}
-		c.rows = append(c.rows, r)
+		r.extraProps = nil
+		for k, f := range tr.need {
+			tr.needVals[ri*len(tr.need)+k] = vals.get(f.Name)
+		}
 	}
-	return nil
 }
 
 func hasIssueFor(r *rowState, field string) bool {
@@ -272,15 +402,15 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 	if v != "" && col.hasDef {
 		var ok bool
 		if v, ok = c.parseTyped(r, col, cell, v, dates, country, rc); !ok {
-			vals.set(name, v)
+			vals.setAt(col.vslot, name, v)
 			return
 		}
 	} else if v != "" && (name == "name" || name == "external_id") {
 		r.res.Issues = append(r.res.Issues, rc.Check(name, col.header, v)...)
 	}
-	vals.set(name, v)
+	vals.setAt(col.vslot, name, v)
 	if col.kind == spec.MapProperty {
-		r.change.Properties[name] = v
+		r.setProp(col.pslot, name, v)
 		return
 	}
 	c.setSpecial(r, t, col, name, v, cell, dates)
@@ -346,7 +476,7 @@ func (c *checker) setSpecial(r *rowState, t *Table, col *column, name, v string,
 			r.errorf(model.CodeInvalidValue, col.header, v, "Column %s says %q but this sheet imports case type %s.", col.header, v, t.CaseType)
 		}
 	default:
-		r.change.Properties[name] = v
+		r.setProp(col.pslot, name, v)
 	}
 }
 
@@ -373,14 +503,19 @@ func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string
 		return once()
 	}
 	if t, ok := col.memo[v]; ok {
+		col.memoHits++
 		r.res.Issues = append(r.res.Issues, t.issues...)
 		return t.v, t.ok
 	}
 	before := len(r.res.Issues)
 	out, ok := once()
-	if len(col.memo) < 50000 {
-		col.memo[v] = typed{v: out, ok: ok, issues: append([]model.Issue(nil), r.res.Issues[before:]...)}
+	// A column of distinct values (ids, phones) gains nothing from the
+	// memo: after 2,048 values with few repeats it is dropped.
+	if n := len(col.memo); n >= 2048 && col.memoHits < n/2 || n >= 50000 {
+		col.memo = nil
+		return out, ok
 	}
+	col.memo[v] = typed{v: out, ok: ok, issues: append([]model.Issue(nil), r.res.Issues[before:]...)}
 	return out, ok
 }
 
@@ -440,9 +575,9 @@ func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column
 			}
 			v := defs[k]
 			vals.set(k, v)
-			col := column{header: k, kind: spec.MapProperty, property: k}
+			col := column{header: k, kind: spec.MapProperty, property: k, vslot: -1, pslot: -1}
 			if casetype.IsSpecial(k) {
-				col = column{header: k, kind: spec.MapField, field: k}
+				col = column{header: k, kind: spec.MapField, field: k, vslot: -1, pslot: -1}
 			}
 			col.def, col.hasDef = ct.Field(k)
 			if col.hasDef {
@@ -452,7 +587,7 @@ func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column
 				}
 			}
 			if col.kind == spec.MapProperty {
-				r.change.Properties[k] = v
+				r.setProp(-1, k, v)
 			} else {
 				c.setSpecial(r, nil, &col, k, v, sheet.Cell{Value: v}, nil)
 			}
@@ -477,6 +612,15 @@ func (r *rowVals) get(name string) string {
 	return r.extra[name]
 }
 
+// setAt sets name, whose place is i when known (else -1).
+func (r *rowVals) setAt(i int, name, v string) {
+	if i >= 0 {
+		r.v[i] = v
+		return
+	}
+	r.set(name, v)
+}
+
 func (r *rowVals) set(name, v string) {
 	if i, ok := r.slot[name]; ok {
 		r.v[i] = v
@@ -486,4 +630,45 @@ func (r *rowVals) set(name, v string) {
 		r.extra = map[string]string{}
 	}
 	r.extra[name] = v
+}
+
+// specialFields are the fields setSpecial handles itself; every other field
+// a column maps to is written as a property.
+var specialFields = map[string]bool{"case_id": true, "external_id": true, "name": true, "owner_id": true,
+	"owner_name": true, "parent_id": true, "parent_external_id": true, "parent_type": true,
+	"parent_relationship_type": true, "parent_identifier": true, "close": true, "date_opened": true, "case_type": true}
+
+// name is the field or property a column's values go to.
+func (col *column) name() string {
+	if col.kind == spec.MapProperty {
+		return col.property
+	}
+	return col.field
+}
+
+// writesProperty reports whether a column's values land in the row's
+// properties.
+func writesProperty(col *column) bool {
+	switch col.kind {
+	case spec.MapProperty:
+		return col.property != ""
+	case spec.MapField:
+		return col.field != "" && !specialFields[col.field]
+	}
+	return false
+}
+
+// compact drops the layout's unset places, keeping the order.
+func compact(p Props) Props {
+	j := 0
+	for _, kv := range p {
+		if kv.Name != "" {
+			p[j] = kv
+			j++
+		}
+	}
+	if j == 0 {
+		return nil
+	}
+	return p[:j]
 }

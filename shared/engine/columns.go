@@ -23,6 +23,9 @@ type column struct {
 	hasDef     bool
 	search     bool // the search column
 	memo       map[string]typed
+	memoHits   int
+	vslot      int // place of the value in the row's values (rowVals), -1 if none
+	pslot      int // place in the row's property layout, -1 if none
 }
 
 // resolveColumns maps a table's headers. Explicit spec columns win; then the

@@ -184,3 +184,46 @@ func TestCheck_Unusable(t *testing.T) {
 		t.Error("bad search field accepted")
 	}
 }
+
+// TestDefaults: a blank cell takes the spec's default, then the case
+// type's; a default with no column is written too; a value in the file
+// wins; defaults go through the field's rules.
+func TestDefaults(t *testing.T) {
+	body := "client_id,name,case_category,matter\nC-1,Ann,,\nC-2,Ben,insurance,Theft\nC-3,Cy,,\n"
+	in := Input{
+		Tables:   []Table{table(t, "c.csv", "client", body)},
+		Spec:     spec.Spec{SearchField: "external_id", SearchColumn: "client_id", CreateNewCases: true, Defaults: map[string]string{"matter": "Intake", "region": "north"}},
+		Registry: casetype.NewRegistry(),
+	}
+	p, err := Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{
+		2: `{"case_category":"other","matter":"Intake","region":"north"}`,
+		3: `{"case_category":"insurance","matter":"Theft","region":"north"}`,
+		4: `{"case_category":"other","matter":"Intake","region":"north"}`,
+	}
+	for n, w := range want {
+		r := row(p, "c.csv", n)
+		if r == nil || r.Change == nil {
+			t.Fatalf("row %d: no change (%+v)", n, r)
+		}
+		b, _ := r.Change.Properties.MarshalJSON()
+		if string(b) != w {
+			t.Errorf("row %d properties %s, want %s", n, b, w)
+		}
+	}
+	// A default that breaks the field's rules is an issue on every row that takes it.
+	in.Spec.Defaults = map[string]string{"case_category": "nonsense"}
+	p, err = Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := row(p, "c.csv", 2); r.Action != ActionError || !strings.Contains(codes(r), "invalid_value") {
+		t.Errorf("row 2 with a bad default: %s %s", r.Action, codes(r))
+	}
+	if r := row(p, "c.csv", 3); r.Action != ActionCreate {
+		t.Errorf("row 3 (its own category) %s %s", r.Action, codes(r))
+	}
+}

@@ -51,18 +51,38 @@ func (x *hasher) bool(b bool) {
 func (x *hasher) props(m map[string]string) {
 	var sum, xor uint64
 	for k, v := range m {
-		h := uint64(14695981039346656037)
-		for i := 0; i < len(k); i++ {
-			h = (h ^ uint64(k[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211 // a separator no UTF-8 text holds
-		for i := 0; i < len(v); i++ {
-			h = (h ^ uint64(v[i])) * 1099511628211
-		}
+		h := pairHash(k, v)
 		sum += h
 		xor ^= h
 	}
-	x.int(len(m))
+	x.pairs(len(m), sum, xor)
+}
+
+// propList writes Props as props writes the same map.
+func (x *hasher) propList(p Props) {
+	var sum, xor uint64
+	for _, kv := range p {
+		h := pairHash(kv.Name, kv.Value)
+		sum += h
+		xor ^= h
+	}
+	x.pairs(len(p), sum, xor)
+}
+
+func pairHash(k, v string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(k); i++ {
+		h = (h ^ uint64(k[i])) * 1099511628211
+	}
+	h = (h ^ 0xff) * 1099511628211 // a separator no UTF-8 text holds
+	for i := 0; i < len(v); i++ {
+		h = (h ^ uint64(v[i])) * 1099511628211
+	}
+	return h
+}
+
+func (x *hasher) pairs(n int, sum, xor uint64) {
+	x.int(n)
 	binary.LittleEndian.PutUint64(x.tmp[:8], sum)
 	_, _ = x.w.Write(x.tmp[:8])
 	binary.LittleEndian.PutUint64(x.tmp[:8], xor)
@@ -157,7 +177,7 @@ func (p *Plan) seal() {
 			x.str(c.OwnerName)
 			x.str(c.DateOpened)
 			x.bool(c.Close)
-			x.props(c.Properties)
+			x.propList(c.Properties)
 		}
 	}
 	x.int(len(p.Order))

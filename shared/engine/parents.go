@@ -30,7 +30,7 @@ func (c *checker) candidate(p parentCand) model.Candidate {
 			cd.Name = *r.change.Name
 		}
 		if len(r.change.Properties) > 0 {
-			cd.Properties = r.change.Properties
+			cd.Properties = r.change.Properties.Map()
 		}
 		return cd
 	}
@@ -314,8 +314,8 @@ func unchanged(cs *model.Case, ch *Change, p *Parent) bool {
 	if ch.Close && !cs.Closed {
 		return false
 	}
-	for k, v := range ch.Properties {
-		if cs.Properties[k] != v {
+	for _, kv := range ch.Properties {
+		if cs.Properties[kv.Name] != kv.Value {
 			return false
 		}
 	}

@@ -37,13 +37,13 @@ type Parent struct {
 
 // Change is what a create or update writes.
 type Change struct {
-	Name       *string           `json:"name,omitempty"`
-	ExternalID string            `json:"external_id,omitempty"`
-	OwnerID    string            `json:"owner_id,omitempty"`
-	OwnerName  string            `json:"owner_name,omitempty"` // unresolved (no owner list given)
-	DateOpened string            `json:"date_opened,omitempty"`
-	Close      bool              `json:"close,omitempty"`
-	Properties map[string]string `json:"properties,omitempty"`
+	Name       *string `json:"name,omitempty"`
+	ExternalID string  `json:"external_id,omitempty"`
+	OwnerID    string  `json:"owner_id,omitempty"`
+	OwnerName  string  `json:"owner_name,omitempty"` // unresolved (no owner list given)
+	DateOpened string  `json:"date_opened,omitempty"`
+	Close      bool    `json:"close,omitempty"`
+	Properties Props   `json:"properties,omitempty"`
 }
 
 // RowResult is the verdict on one row.
