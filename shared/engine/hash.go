@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"runtime"
+	"sync"
 
 	"casegate/shared/model"
 )
@@ -125,10 +127,15 @@ func (x *hasher) sum() string {
 	return hex.EncodeToString(x.h.Sum(nil))
 }
 
+// sealChunk is how many rows are hashed together: the plan's hash is the
+// hash of its head and of each chunk's hash, so chunks are hashed on every
+// core and the hash does not depend on how many there are.
+const sealChunk = 8192
+
 // seal computes the plan's hash.
 func (p *Plan) seal() {
 	x := newHasher()
-	x.str("casegate plan v1")
+	x.str("casegate plan v2")
 	s := p.Summary
 	for _, n := range []int{s.Rows, s.Create, s.Update, s.Unchanged, s.Skip, s.Error, s.Warning} {
 		x.int(n)
@@ -141,48 +148,73 @@ func (p *Plan) seal() {
 		x.issue(n.Issue)
 	}
 	x.int(len(p.Rows))
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		x.str(r.File)
-		x.str(r.Sheet)
-		x.int(r.Row)
-		x.str(string(r.Action))
-		x.str(r.CaseID)
-		x.str(r.CaseType)
-		x.str(r.ExternalID)
-		x.bool(r.Parent != nil)
-		if par := r.Parent; par != nil {
-			x.str(par.CaseID)
-			x.str(par.CaseType)
-			x.str(par.ExternalID)
-			x.str(par.Name)
-			x.str(par.Relationship)
-			x.str(par.Identifier)
-			x.str(par.Source)
-			x.ref(par.Row)
-			x.bool(par.Chosen)
-		}
-		x.int(len(r.Issues))
-		for _, is := range r.Issues {
-			x.issue(is)
-		}
-		x.bool(r.Change != nil)
-		if c := r.Change; c != nil {
-			x.bool(c.Name != nil)
-			if c.Name != nil {
-				x.str(*c.Name)
+	chunks := make([][]byte, (len(p.Rows)+sealChunk-1)/sealChunk)
+	next := make(chan int, len(chunks))
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(chunks)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				y := newHasher()
+				for j := i * sealChunk; j < min((i+1)*sealChunk, len(p.Rows)); j++ {
+					y.row(&p.Rows[j])
+				}
+				_ = y.w.Flush()
+				chunks[i] = y.h.Sum(nil)
 			}
-			x.str(c.ExternalID)
-			x.str(c.OwnerID)
-			x.str(c.OwnerName)
-			x.str(c.DateOpened)
-			x.bool(c.Close)
-			x.propList(c.Properties)
-		}
+		}()
+	}
+	wg.Wait()
+	for _, c := range chunks {
+		_, _ = x.w.Write(c)
 	}
 	x.int(len(p.Order))
 	for _, o := range p.Order {
 		x.int(o)
 	}
 	p.Hash = x.sum()
+}
+
+func (x *hasher) row(r *RowResult) {
+	x.str(r.File)
+	x.str(r.Sheet)
+	x.int(r.Row)
+	x.str(string(r.Action))
+	x.str(r.CaseID)
+	x.str(r.CaseType)
+	x.str(r.ExternalID)
+	x.bool(r.Parent != nil)
+	if par := r.Parent; par != nil {
+		x.str(par.CaseID)
+		x.str(par.CaseType)
+		x.str(par.ExternalID)
+		x.str(par.Name)
+		x.str(par.Relationship)
+		x.str(par.Identifier)
+		x.str(par.Source)
+		x.ref(par.Row)
+		x.bool(par.Chosen)
+	}
+	x.int(len(r.Issues))
+	for _, is := range r.Issues {
+		x.issue(is)
+	}
+	x.bool(r.Change != nil)
+	if c := r.Change; c != nil {
+		x.bool(c.Name != nil)
+		if c.Name != nil {
+			x.str(*c.Name)
+		}
+		x.str(c.ExternalID)
+		x.str(c.OwnerID)
+		x.str(c.OwnerName)
+		x.str(c.DateOpened)
+		x.bool(c.Close)
+		x.propList(c.Properties)
+	}
 }

@@ -131,7 +131,28 @@ func compile(ct casetype.CaseType) (*Checker, error) {
 	return c, nil
 }
 
-func isPhone(s string) bool { return phoneRE.MatchString(s) && countDigits(s) >= 6 }
+// isPhone is phoneRE (a leading +, then 6 to 24 of digits, spaces and
+// ( ) . / -) with at least 6 digits, by hand: the regexp cost 35 ms in a
+// 100,000-row check. TestIsPhone holds the two together.
+func isPhone(s string) bool {
+	if len(s) > 0 && s[0] == '+' {
+		s = s[1:]
+	}
+	if len(s) < 6 || len(s) > 24 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '(' || c == ')' || c == '.' || c == '/' || c == '-':
+		default:
+			return false
+		}
+	}
+	return digits >= 6
+}
 
 func countDigits(s string) int {
 	n := 0

@@ -66,3 +66,14 @@ func TestCheckMessages(t *testing.T) {
 		t.Errorf("suggestion %q", is[0].Suggestion)
 	}
 }
+
+func FuzzIsPhone(f *testing.F) {
+	for _, s := range []string{"+254 712 345 678", "(555) 123-4567", "12345", "+", "1234567890123456789012345", "+1.2/3-4 5(6)", "١٢٣٤٥٦٧"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if want := phoneRE.MatchString(s) && countDigits(s) >= 6; isPhone(s) != want {
+			t.Fatalf("isPhone(%q) = %v, the regexp says %v", s, !want, want)
+		}
+	})
+}
