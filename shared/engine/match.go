@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -27,8 +28,9 @@ func (c *checker) matchExisting() error {
 		}
 	}
 	c.byID, c.byExt = byID, byExt
-	firstCreate := map[string]int{} // case type + key → row number creating it
-	firstUpdate := map[string]int{}
+	type typeKey struct{ caseType, key string }
+	firstCreate := map[typeKey]int{} // case type + key → row number creating it
+	firstUpdate := map[typeKey]int{}
 	for _, r := range c.rows {
 		if r.res.Action == ActionSkip {
 			continue
@@ -71,7 +73,7 @@ func (c *checker) matchExisting() error {
 			}
 			switch len(same) {
 			case 0:
-				c.createOrSkip(r, "external_id "+key+" matches no "+r.res.CaseType+" case")
+				c.createOrSkip(r, "external_id %s matches no %s case", key, r.res.CaseType)
 			case 1:
 				r.update(same[0])
 			default:
@@ -86,7 +88,7 @@ func (c *checker) matchExisting() error {
 		// The same case twice in the file: updates apply in file order (last
 		// wins); creating it twice would make two cases, so later rows fail.
 		if key != "" {
-			k := r.res.CaseType + "\x00" + key
+			k := typeKey{r.res.CaseType, key}
 			switch {
 			case r.res.Action == ActionCreate:
 				if first, dup := firstCreate[k]; dup {
@@ -110,7 +112,9 @@ func (c *checker) matchExisting() error {
 	return nil
 }
 
-func (c *checker) createOrSkip(r *rowState, why string) {
+// createOrSkip creates the row's case, or skips the row saying why (a
+// format and its arguments: built only when said).
+func (c *checker) createOrSkip(r *rowState, why string, a ...any) {
 	if c.sp.CreateNewCases {
 		r.res.Action = ActionCreate
 		if r.closeSet {
@@ -120,7 +124,7 @@ func (c *checker) createOrSkip(r *rowState, why string) {
 		return
 	}
 	r.res.Action = ActionSkip
-	r.warnf(model.CodeNoMatch, c.sp.SearchColumn, r.searchKey, "%s; the row is skipped because creating new cases is off.", why)
+	r.warnf(model.CodeNoMatch, c.sp.SearchColumn, r.searchKey, "%s; the row is skipped because creating new cases is off.", fmt.Sprintf(why, a...))
 }
 
 func (r *rowState) update(cs model.Case) {

@@ -40,12 +40,29 @@ func (c *checker) candidate(p parentCand) model.Candidate {
 // resolveParents links every row that names a parent to exactly one case,
 // or says why it cannot.
 func (c *checker) resolveParents() error {
-	extRows := map[string][]int{}
+	// The rows each external id is on, built only when a row names its
+	// parent by external id: first rows in a map, repeats in another (a
+	// slice per id cost an allocation per row).
+	byExtParent := false
+	for _, r := range c.rows {
+		if r.hasParent && !r.parentByID {
+			byExtParent = true
+			break
+		}
+	}
+	extFirst, extMore := map[string]int{}, map[string][]int{}
 	for i, r := range c.rows {
+		if !byExtParent {
+			break
+		}
 		// A row that repeats a new external id is refused, so it is no
 		// parent: its children go to the first row.
 		if r.res.ExternalID != "" && r.res.Action != ActionSkip && !r.dupKey {
-			extRows[r.res.ExternalID] = append(extRows[r.res.ExternalID], i)
+			if _, dup := extFirst[r.res.ExternalID]; dup {
+				extMore[r.res.ExternalID] = append(extMore[r.res.ExternalID], i)
+			} else {
+				extFirst[r.res.ExternalID] = i
+			}
 		}
 	}
 	for i, r := range c.rows {
@@ -80,17 +97,24 @@ func (c *checker) resolveParents() error {
 				cands = append(cands, parentCand{row: -1, existing: &cs})
 			}
 		} else {
-			merged := map[string]bool{}
-			for _, j := range extRows[r.parentKey] {
-				p := parentCand{row: j}
-				if ex := c.rows[j].existing; ex != nil {
-					p.existing = ex
-					merged[ex.CaseID] = true
-				}
-				cands = append(cands, p)
+			add := func(j int) {
+				cands = append(cands, parentCand{row: j, existing: c.rows[j].existing})
 			}
+			if j, ok := extFirst[r.parentKey]; ok {
+				add(j)
+				for _, j := range extMore[r.parentKey] {
+					add(j)
+				}
+			}
+			rowCands := len(cands)
 			for _, cs := range c.byExt[r.parentKey] {
-				if !merged[cs.CaseID] {
+				merged := false // already a candidate as the row that updates it
+				for _, p := range cands[:rowCands] {
+					if p.existing != nil && p.existing.CaseID == cs.CaseID {
+						merged = true
+					}
+				}
+				if !merged {
 					cs := cs
 					cands = append(cands, parentCand{row: -1, existing: &cs})
 				}
