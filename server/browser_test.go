@@ -350,3 +350,45 @@ func TestBrowser_Keyboard(t *testing.T) {
 	}
 	waitJS(t, ctx, "the commit", `document.getElementById('status').textContent.includes('1 created')`)
 }
+
+// TestBrowser_ReadingSettings: a Windows-1252 file from Excel is read as
+// such and previewed; changing the delimiter or the encoding reads it again
+// at once, and the preview shows what the setting did.
+func TestBrowser_ReadingSettings(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	base, pw, _, _ := demoServer(t, buildWeb(t))
+	file := filepath.Join(t.TempDir(), "households.csv")
+	// "Kraków" and "São Tomé" in Windows-1252, as Excel's "CSV" saves them.
+	_ = os.WriteFile(file, []byte("external_id;name;village\r\nHH-8001;Nowak household;Krak\xf3w\r\nHH-8002;Silva household;S\xe3o Tom\xe9\r\n"), 0o644)
+	open(t, ctx, base+"/login")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
+		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	open(t, ctx, base+"/import")
+	waitJS(t, ctx, "the import page", `document.getElementById('index-state').textContent.includes('existing cases (as of') && !document.getElementById('check-btn').disabled`)
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{file}), chromedp.Click(chromedp.ID("check-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the preview", `!!document.querySelector('#preview table')`)
+	shot(t, ctx, "7-preview")
+	cap := js[string](t, ctx, `document.querySelector('#preview caption').textContent`)
+	if !strings.Contains(cap, "windows-1252") || !strings.Contains(cap, "semicolon") {
+		t.Errorf("preview caption %q: want the detected encoding and delimiter", cap)
+	}
+	if txt := js[string](t, ctx, `document.getElementById('preview').textContent`); !strings.Contains(txt, "Kraków") || !strings.Contains(txt, "São Tomé") {
+		t.Errorf("preview %q: the Windows-1252 letters are wrong", txt)
+	}
+	// A comma as the delimiter: the whole line is one column, at once.
+	js[bool](t, ctx, `(() => { const s = document.getElementById('delimiter'); s.value = ','; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
+	waitJS(t, ctx, "the preview with commas", `!!document.querySelector('#preview table') && document.querySelectorAll('#preview th').length === 1`)
+	// Read as UTF-8, the file is refused with the reason and a way out.
+	js[bool](t, ctx, `(() => { const s = document.getElementById('delimiter'); s.value = ''; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
+	waitJS(t, ctx, "the preview back to three columns", `!!document.querySelector('#preview table') && document.querySelectorAll('#preview th').length === 3`)
+	js[bool](t, ctx, `(() => { const s = document.getElementById('encoding'); s.value = 'utf-8'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
+	waitJS(t, ctx, "the encoding error", `!!document.getElementById('error') && document.getElementById('error').textContent.includes('not valid UTF-8')`)
+	shot(t, ctx, "8-encoding")
+}

@@ -3,6 +3,8 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +21,8 @@ type importPage struct {
 	app.Compo
 	me        me
 	caseTypes []casetype.CaseType
-	indexNote string // what the page matches parents against
+	indexNote string  // what the page matches parents against
+	preview   []table // the first rows of each table as last read
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
@@ -221,7 +224,7 @@ func (p *importPage) restore(ctx app.Context) {
 func (p *importPage) discard(ctx app.Context, e app.Event) {
 	ctx.LocalStorage().Del(p.workKey())
 	cg().Call("forget", p.workKey())
-	p.plan, p.tables, p.mappings, p.choices, p.edits, p.files, p.commit, p.commitKey, p.err = nil, nil, nil, nil, nil, "", nil, "", ""
+	p.plan, p.tables, p.preview, p.mappings, p.choices, p.edits, p.files, p.commit, p.commitKey, p.err = nil, nil, nil, nil, nil, nil, "", nil, "", ""
 	p.status = "The working import was discarded."
 }
 
@@ -279,6 +282,7 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				Files    string  `json:"files"`
 				Count    int     `json:"count"`
 				Error    string  `json:"error"`
+				Preview  string  `json:"preview"`
 			}
 			if err := json.Unmarshal([]byte(raw), &m); err != nil {
 				p.err = "The reader sent something unreadable."
@@ -293,6 +297,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			case "error", "crash":
 				p.checking, p.err, p.progress = false, m.Message, ""
 				p.status = m.Message
+				// What was checked before no longer stands: its review and its
+				// commit button go; what was read, if anything, is previewed.
+				p.plan, p.preview = nil, nil
+				_ = json.Unmarshal([]byte(m.Preview), &p.preview)
 			case "need_tables": // the worker restarted: it needs the tables again
 				cg().Call("recheck", p.request(true), p.listener(), p.workKey())
 			case "restore": // nothing was kept after all
@@ -317,6 +325,11 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				}
 				if ts != nil { // a re-check sends no tables: the page has them
 					p.tables = ts
+					p.preview = nil
+					for _, t := range ts {
+						t.Rows = t.Rows[:min(previewRows, len(t.Rows))]
+						p.preview = append(p.preview, t)
+					}
 				}
 				p.plan = &pl
 				_ = json.Unmarshal([]byte(m.Mappings), &p.mappings)
@@ -643,12 +656,12 @@ func (p *importPage) renderSettings() app.UI {
 			app.Input().ID("file-input").Type("file").Multiple(true).Accept(".xlsx,.csv,.txt,.tsv")),
 		field("case-type", "Case type (a file named after one, e.g. members.csv, uses it)", choose("case-type", &p.caseType, types...)),
 		field("saved-spec", "Saved spec", savedSpec),
-		field("sheet", "Sheet (blank: every visible sheet)", app.Input().ID("sheet").Value(p.sheetName).OnChange(setTo(&p.sheetName))),
+		field("sheet", "Sheet (blank: every visible sheet)", app.Input().ID("sheet").Value(p.sheetName).OnChange(p.reread(setTo(&p.sheetName)))),
 		field("header-row", "Header row", app.Input().ID("header-row").Type("number").Min(1).Value(max(p.headerRow, 1)).
-			OnChange(func(ctx app.Context, e app.Event) { p.headerRow = atoi(ctx.JSSrc().Get("value").String()) })),
-		field("encoding", "csv encoding"+p.detected("encoding"), choose("encoding", &p.encoding,
+			OnChange(p.reread(func(ctx app.Context, e app.Event) { p.headerRow = atoi(ctx.JSSrc().Get("value").String()) }))),
+		field("encoding", "csv encoding"+p.detected("encoding"), selectBox("encoding", p.encoding, p.reread(setTo(&p.encoding)),
 			"", "detect", "utf-8", "UTF-8", "windows-1252", "Windows-1252 (Excel)", "utf-16le", "UTF-16 LE", "utf-16be", "UTF-16 BE", "macintosh", "Mac Roman")),
-		field("delimiter", "csv delimiter"+p.detected("delimiter"), choose("delimiter", &p.delimiter,
+		field("delimiter", "csv delimiter"+p.detected("delimiter"), selectBox("delimiter", p.delimiter, p.reread(setTo(&p.delimiter)),
 			"", "detect", ",", "comma", ";", "semicolon", "tab", "tab")),
 		field("search-field", "Find existing cases by", choose("search-field", &p.searchField, "external_id", "external id", "case_id", "case id")),
 		field("search-column", "Search column (default: same name)", app.Input().ID("search-column").Value(p.searchColumn).OnChange(setTo(&p.searchColumn))),
@@ -669,7 +682,76 @@ func (p *importPage) renderSettings() app.UI {
 		),
 		app.P().ID("index-state").Class("hint").Text(p.indexNote),
 		app.If(p.files != "", func() app.UI { return app.P().ID("files").Class("hint").Text("Files: " + p.files) }),
+		p.renderPreview(),
 	)
+}
+
+// reread wraps a reading setting's change (encoding, delimiter, sheet,
+// header row): with a file chosen, it is read again at once, so the preview
+// shows what the setting does.
+func (p *importPage) reread(set app.EventHandler) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		set(ctx, e)
+		if !p.checking && cg().Call("fileNames", "file-input").String() != "" {
+			p.check(ctx, e)
+		}
+	}
+}
+
+// previewRows is how many rows of each table the preview shows.
+const previewRows = 3
+
+// renderPreview shows each table's header and first rows as read, with the
+// encoding and delimiter used: the live preview of the reading settings.
+func (p *importPage) renderPreview() app.UI {
+	if len(p.preview) == 0 || p.checking {
+		return app.Text("")
+	}
+	var out []app.UI
+	for _, t := range p.preview {
+		how := ""
+		for _, f := range p.fileInfos {
+			if f.Name == t.File && f.Format == "csv" {
+				how = fmt.Sprintf(" (read as %s, delimiter %s)", f.Encoding, delimiterName(f.Delimiter))
+			}
+		}
+		head := make([]app.UI, len(t.Header))
+		for i, h := range t.Header {
+			head[i] = app.Th().Scope("col").Text(h)
+		}
+		body := []app.UI{app.Tr().Body(head...)}
+		for _, r := range t.Rows[:min(previewRows, len(t.Rows))] {
+			tds := make([]app.UI, len(t.Header))
+			for i := range t.Header {
+				v := ""
+				if i < len(r.Cells) {
+					v = r.Cells[i]
+				}
+				tds[i] = app.Td().Text(v)
+			}
+			body = append(body, app.Tr().Body(tds...))
+		}
+		name := t.File
+		if t.Sheet != "" && t.Sheet != strings.TrimSuffix(t.File, path.Ext(t.File)) {
+			name += ", sheet " + t.Sheet
+		}
+		out = append(out, app.Table().Class("preview").Body(
+			app.Caption().Text(fmt.Sprintf("%s%s: the first rows as read", name, how)), app.TBody().Body(body...)))
+	}
+	return app.Div().ID("preview").Class("preview-wrap").Body(out...)
+}
+
+// delimiterName names a delimiter as the settings do.
+func delimiterName(d string) string {
+	switch d {
+	case ",":
+		return "comma"
+	case ";":
+		return "semicolon"
+	case "\t", "tab":
+		return "tab"
+	}
+	return strconv.Quote(d)
 }
 
 func (p *importPage) renderReview() app.UI {

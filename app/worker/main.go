@@ -89,6 +89,20 @@ var (
 
 func post(v map[string]any) { self.Call("postMessage", js.ValueOf(v)) }
 
+// previewRows is how many rows of each table a preview holds.
+const previewRows = 3
+
+// previewJSON is the header and first rows of each table.
+func previewJSON(tables []engine.Table) string {
+	short := make([]engine.Table, len(tables))
+	for i, t := range tables {
+		short[i] = t
+		short[i].Rows = t.Rows[:min(previewRows, len(t.Rows))]
+	}
+	b, _ := json.Marshal(api.FromEngine(short))
+	return string(b)
+}
+
 func fail(err error) {
 	post(map[string]any{"type": "error", "message": model.MessageOf(err), "kind": string(model.KindOf(err))})
 }
@@ -229,7 +243,10 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck bo
 	plan, err := engine.Check(in)
 	checkMS := time.Since(started).Milliseconds() - readMS
 	if err != nil {
-		fail(err)
+		// The file was read but cannot be imported as set (a missing search
+		// column, duplicate headers): the page previews what was read, so
+		// the person sees what a reading setting did.
+		post(map[string]any{"type": "error", "message": model.MessageOf(err), "kind": string(model.KindOf(err)), "preview": previewJSON(tables)})
 		return
 	}
 	var maps []tableMapping
