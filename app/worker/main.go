@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -134,6 +135,7 @@ func handle(msg js.Value) any {
 			return nil
 		}
 		existing, fromExport = engine.NewMemoryCases(ix.CasesList()), false
+		existingN++
 		return nil
 	case "cases": // a case export dropped into the page (offline matching)
 		loadExport(msg.Get("files"))
@@ -146,6 +148,7 @@ func handle(msg js.Value) any {
 	}
 	if req.Index != nil && !fromExport {
 		existing = engine.NewMemoryCases(req.Index.CasesList())
+		existingN++
 	}
 	started = time.Now()
 	switch msg.Get("type").String() {
@@ -189,7 +192,7 @@ func handle(msg js.Value) any {
 			tables = append(tables, ts...)
 		}
 		lastFiles, lastTables = files, tables
-		check(req, tables, reg, false)
+		check(req, tables, reg, false, true)
 	case "recheck":
 		// A restored import sends the tables as read (kept in IndexedDB)
 		// beside the page's request, whose edits are applied below.
@@ -207,8 +210,8 @@ func handle(msg js.Value) any {
 			post(map[string]any{"type": "need_tables"})
 			return nil
 		}
-		applyEdits(lastTables, req.Edits)
-		check(req, lastTables, casetype.NewRegistry(req.CaseTypes...), !req.SendTables)
+		fresh := req.Tables != nil
+		check(req, lastTables, casetype.NewRegistry(req.CaseTypes...), !req.SendTables, fresh)
 	}
 	return nil
 }
@@ -230,7 +233,18 @@ func caseTypeFor(name, chosen string, reg casetype.Registry) string {
 	return chosen
 }
 
-func check(req request, tables []engine.Table, reg casetype.Registry, recheck bool) {
+// The session of the last check: a re-check after edits reads only the
+// edited rows again (engine.Session), when nothing else changed.
+var (
+	session    *engine.Session
+	sessionKey string // the spec, case types and existing cases it was made with
+	applied    int    // how many of the page's edits its tables have
+	existingN  int    // bumped when existing changes
+)
+
+// check checks tables (fresh: just read or sent by the page) and posts the
+// plan; recheck leaves the tables out of the answer (the page has them).
+func check(req request, tables []engine.Table, reg casetype.Registry, recheck, fresh bool) {
 	in := engine.Input{Tables: tables, Registry: reg, Choices: req.Choices}
 	if err := json.Unmarshal(req.Spec, &in.Spec); err != nil {
 		fail(fmt.Errorf("bad spec: %w", err))
@@ -239,8 +253,29 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck bo
 	if existing != nil {
 		in.Existing = existing
 	}
+	ctj, _ := json.Marshal(req.CaseTypes)
+	key := fmt.Sprintf("%s|%s|%d", req.Spec, ctj, existingN)
 	readMS := time.Since(started).Milliseconds()
-	plan, err := engine.Check(in)
+	var plan *engine.Plan
+	var err error
+	if !fresh && session != nil && key == sessionKey && len(req.Edits) >= applied {
+		news := req.Edits[applied:]
+		applyEdits(tables, news)
+		refs := make([]engine.RowRef, len(news))
+		for i, e := range news {
+			refs[i] = engine.RowRef{File: e.File, Sheet: e.Sheet, Row: e.Row}
+		}
+		applied = len(req.Edits)
+		plan, err = session.Recheck(refs, req.Choices)
+	} else {
+		applyEdits(tables, req.Edits)
+		applied = len(req.Edits)
+		session, plan, err = engine.NewSession(in)
+		sessionKey = key
+		if err != nil {
+			session = nil
+		}
+	}
 	checkMS := time.Since(started).Milliseconds() - readMS
 	if err != nil {
 		// The file was read but cannot be imported as set (a missing search
@@ -282,6 +317,15 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck bo
 	fj, _ := json.Marshal(lastFiles)
 	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
+	// The page has its plan; while the person reads it, make the next
+	// re-check incremental.
+	if session != nil {
+		if primed, err := session.Prime(); err != nil {
+			session = nil
+		} else if primed {
+			runtime.GC() // idle now: collect the first read's garbage before the next edit
+		}
+	}
 }
 
 // loadExport reads case export files (ours or CommCare's, csv or xlsx) into
@@ -310,6 +354,7 @@ func loadExport(in js.Value) {
 		names = append(names, name)
 	}
 	existing, fromExport = engine.NewMemoryCases(all), true
+	existingN++
 	post(map[string]any{"type": "cases", "count": len(all), "files": strings.Join(names, ", ")})
 }
 

@@ -159,4 +159,12 @@ func TestRecheckTime(t *testing.T) {
 	if !strings.Contains(res.Get("plan").String(), `"invalid_date"`) {
 		t.Error("the edit to an impossible date was not flagged")
 	}
+	// A second edit fixes it: the session re-reads that row again.
+	req["edits"] = []edit{{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 4, Value: "1990-02-30"},
+		{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 4, Value: "1990-02-28"}}
+	rj, _ = json.Marshal(req)
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
+	if strings.Contains(lastResult(t).Get("plan").String(), `"invalid_date"`) {
+		t.Error("the fixed date is still flagged")
+	}
 }

@@ -86,6 +86,106 @@ type checker struct {
 // the input cannot be used at all (a bad spec, a missing search column,
 // duplicate headers, a failed lookup); problems in rows are in the plan.
 func Check(in Input) (*Plan, error) {
+	s, err := read(in)
+	if err != nil {
+		return nil, err
+	}
+	return s.plan(in.Choices, false)
+}
+
+// Session is a check that can be re-run after cells are edited: what each
+// row's own cells say is kept, so a re-check reads only the edited rows
+// again, then redoes what compares rows (duplicates, matches, parents). The
+// page's worker keeps one per import; the plan is the one Check gives.
+type Session struct {
+	in      Input
+	sp      spec.Spec
+	tables  []*tableRead
+	results []RowResult
+	stale   bool // the rows as read were used up by a plan made in place
+}
+
+// NewSession checks an import as Check does, as fast. What Recheck needs
+// is made by Prime (the worker calls it once the plan is sent, while the
+// person reads it) or by the first Recheck.
+func NewSession(in Input) (*Session, *Plan, error) {
+	s, err := read(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.plan(in.Choices, false) // in place: the rows as read are spent
+	s.stale = true
+	return s, p, err
+}
+
+// Prime reads the rows again for Recheck, if the first plan spent them;
+// it reports whether it did.
+func (s *Session) Prime() (bool, error) {
+	if !s.stale {
+		return false, nil
+	}
+	ns, err := read(s.in)
+	if err != nil {
+		return false, err
+	}
+	s.tables, s.results, s.stale = ns.tables, ns.results, false
+	return true, nil
+}
+
+// Recheck re-reads the rows whose cells changed in the session's tables
+// (the caller edits them in place) and returns the plan with choices. A
+// column whose date order the edit changes is read again whole.
+func (s *Session) Recheck(edited []RowRef, choices []Choice) (*Plan, error) {
+	if _, err := s.Prime(); err != nil {
+		return nil, err
+	}
+	for _, tr := range s.tables {
+		t := tr.t
+		var rows []int
+		for _, ref := range edited {
+			if t.File != ref.File || t.Sheet != ref.Sheet {
+				continue
+			}
+			ri := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= ref.Row })
+			if ri < len(t.Rows) && t.Rows[ri].Num == ref.Row {
+				rows = append(rows, ri)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		if dates := tr.c.dateOrders(t, tr.cols, tr.ct); !sameDates(dates, tr.dates) {
+			tr.dates = dates
+			for i := range tr.cols { // what a value reads as depended on the old orders
+				if tr.cols[i].memo != nil {
+					tr.cols[i].memo, tr.cols[i].memoHits = map[string]typed{}, 0
+				}
+			}
+			tr.readRows(tr.cols)
+			continue
+		}
+		for _, ri := range rows {
+			tr.rows(tr.cols, ri, ri+1)
+		}
+	}
+	return s.plan(choices, true)
+}
+
+func sameDates(a, b map[int]dateColumn) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// read checks each row against its own table: the part of a check that
+// looks at one row at a time.
+func read(in Input) (*Session, error) {
 	sp, err := in.Spec.Normalize()
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "%s", err.Error())
@@ -96,16 +196,59 @@ func Check(in Input) (*Plan, error) {
 	if in.MaxCellChars <= 0 {
 		in.MaxCellChars = DefaultMaxCellChars
 	}
-	c := &checker{in: in, sp: sp}
+	s := &Session{in: in, sp: sp}
+	c := &checker{in: in, sp: sp} // what reading needs of a checker: input and spec
 	total := 0
 	for _, t := range in.Tables {
 		total += len(t.Rows)
 	}
-	c.results = make([]RowResult, total)
-	c.indexOwners()
+	s.results = make([]RowResult, total) // the rows as read, in table then row order
+	off := 0
 	for ti := range in.Tables {
-		if err := c.readTable(ti); err != nil {
+		tr, err := c.prepare(ti, s.results[off:off+len(in.Tables[ti].Rows)])
+		if err != nil {
 			return nil, err
+		}
+		off += len(in.Tables[ti].Rows)
+		tr.readRows(tr.cols)
+		s.tables = append(s.tables, tr)
+	}
+	return s, nil
+}
+
+// plan does what compares rows and returns the plan. With keep, the rows as
+// read stay untouched (copied first) for the next Recheck.
+func (s *Session) plan(choices []Choice, keep bool) (*Plan, error) {
+	in := s.in
+	in.Choices = choices
+	c := &checker{in: in, sp: s.sp}
+	total := 0
+	for _, tr := range s.tables {
+		total += len(tr.states)
+		for _, n := range tr.notes {
+			c.notices = append(c.notices, Notice{File: tr.t.File, Sheet: tr.t.Sheet, Issue: n})
+		}
+	}
+	c.indexOwners()
+	if keep {
+		c.results = make([]RowResult, total)
+		states := make([]rowState, total)
+		off := 0
+		for _, tr := range s.tables {
+			for ri := range tr.states {
+				st := &states[off+ri]
+				*st = tr.states[ri]
+				st.res = &c.results[off+ri]
+				*st.res = tr.results[ri]
+				st.res.Issues = st.res.Issues[:len(st.res.Issues):len(st.res.Issues)] // appends copy
+			}
+			c.crossRows(tr, states[off:off+len(tr.states)])
+			off += len(tr.states)
+		}
+	} else {
+		c.results = s.results
+		for _, tr := range s.tables {
+			c.crossRows(tr, tr.states)
 		}
 	}
 	if err := c.matchExisting(); err != nil {
@@ -115,7 +258,7 @@ func Check(in Input) (*Plan, error) {
 		return nil, err
 	}
 	order := c.finish()
-	p := &Plan{OnError: sp.OnError, Notices: c.notices, Order: order, Rows: c.results}
+	p := &Plan{OnError: s.sp.OnError, Notices: c.notices, Order: order, Rows: c.results}
 	p.summarize()
 	p.seal()
 	return p, nil
@@ -137,21 +280,17 @@ func (c *checker) indexOwners() {
 	}
 }
 
-// readTable parses and validates every row of one table, without looking at
-// other rows or existing cases.
-func (c *checker) readTable(ti int) error {
+// prepare resolves one table's columns and what its rows share.
+func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 	t := &c.in.Tables[ti]
 	ct, _ := c.in.Registry.Lookup(t.CaseType)
 	rc, err := rules.Compile(ct)
 	if err != nil {
-		return model.Errorf(model.EInvalid, "Case type %s: %v", ct.Name, err)
+		return nil, model.Errorf(model.EInvalid, "Case type %s: %v", ct.Name, err)
 	}
 	cols, notes, err := resolveColumns(t, c.sp, ct)
 	if err != nil {
-		return err
-	}
-	for _, n := range notes {
-		c.notices = append(c.notices, Notice{File: t.File, Sheet: t.Sheet, Issue: n})
+		return nil, err
 	}
 	dates := c.dateOrders(t, cols, ct)
 	for i := range cols {
@@ -209,41 +348,52 @@ func (c *checker) readTable(ti int) error {
 		}
 	}
 	n := len(t.Rows)
-	tr := tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, dates: dates, country: country, slots: slots, pslot: pslot,
-		np: np, need: need, layout: make([]Prop, n*np), states: make([]rowState, n), results: c.results[len(c.rows) : len(c.rows)+n],
-		needVals: make([]string, n*len(need)), blank: make([]bool, n)}
-	// Rows are read independently, so a large table is split between the
-	// cores; each part has its own column memos (a pure cache). Everything
-	// that compares rows runs after, in row order: the plan is the same
-	// whatever the split.
+	return &tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
+		np: np, need: need, layout: make([]Prop, n*np), states: make([]rowState, n), results: results,
+		needVals: make([]string, n*len(need)), blank: make([]bool, n)}, nil
+}
+
+// readRows reads every row of the table. Rows are read independently, so
+// a large table is split between the cores; each part has its own column
+// memos (a pure cache). Everything that compares rows runs after, in row
+// order (crossRows): the plan is the same whatever the split.
+func (tr *tableRead) readRows(cols []column) {
+	n := len(tr.t.Rows)
 	parts := runtime.GOMAXPROCS(0)
 	if parts > 4 {
 		parts = 4
 	}
 	if n < 8192 || parts < 2 {
 		tr.rows(cols, 0, n)
-	} else {
-		var wg sync.WaitGroup
-		for p := 0; p < parts; p++ {
-			own := make([]column, len(cols))
-			copy(own, cols)
-			for i := range own {
-				if own[i].memo != nil {
-					own[i].memo, own[i].memoHits = map[string]typed{}, 0
-				}
-			}
-			lo, hi := n*p/parts, n*(p+1)/parts
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				tr.rows(own, lo, hi)
-			}()
-		}
-		wg.Wait()
+		return
 	}
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		own := make([]column, len(cols))
+		copy(own, cols)
+		for i := range own {
+			if own[i].memo != nil {
+				own[i].memo, own[i].memoHits = map[string]typed{}, 0
+			}
+		}
+		lo, hi := n*p/parts, n*(p+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tr.rows(own, lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// crossRows checks what needs the table's other rows (required after
+// defaults, unique in the file), in row order, on states (the table's rows
+// as read, or copies of them).
+func (c *checker) crossRows(tr *tableRead, states []rowState) {
+	need, cols := tr.need, tr.cols
 	unique := map[string]map[string]int{} // field → value → first row
-	for ri := range tr.states {
-		r := &tr.states[ri]
+	for ri := range states {
+		r := &states[ri]
 		c.rows = append(c.rows, r)
 		if tr.blank[ri] {
 			continue
@@ -266,7 +416,6 @@ func (c *checker) readTable(ti int) error {
 			}
 		}
 	}
-	return nil
 }
 
 // tableRead is one table being read: what its rows share, read-only, and
@@ -277,6 +426,8 @@ type tableRead struct {
 	ti       int
 	ct       casetype.CaseType
 	rc       *rules.Checker
+	cols     []column
+	notes    []model.Issue
 	dates    map[int]dateColumn
 	country  string
 	slots    map[string]int
@@ -298,6 +449,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 		row := &t.Rows[ri]
 		r := &tr.states[ri]
 		*r = rowState{table: tr.ti, parentIndex: -1, pslot: tr.pslot}
+		clear(tr.layout[ri*np : (ri+1)*np]) // a row read again starts empty
 		r.res = &tr.results[ri]
 		*r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: tr.ct.Name}
 		r.change.Properties = tr.layout[ri*np : (ri+1)*np : (ri+1)*np]
