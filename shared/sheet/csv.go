@@ -350,7 +350,7 @@ func (c *csvPart) read() {
 	r.Comma = c.delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
-	r.ReuseRecord = true // the fields are copied into cells below
+	r.ReuseRecord = true     // the fields are copied into cells below
 	row, prevEnd := c.row, 0 // spreadsheet row number; line (in the part) the previous record ended on
 	total := int64(len(c.text))
 	step := total/100 + 1
