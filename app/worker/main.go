@@ -304,8 +304,11 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	}
 	// The page needs the verdicts, not what a commit would write: the
 	// changes (every property of every row) stay here, halving the message.
+	// Nor the parents' and cases' details (the hash above covers them; the
+	// server re-checks): a third of the message at 100,000 members.
 	for i := range plan.Rows {
-		plan.Rows[i].Change = nil
+		r := &plan.Rows[i]
+		r.Change, r.Parent, r.CaseID, r.ExternalID = nil, nil, "", ""
 	}
 	plan.Order = nil
 	tj := []byte("null") // on a re-check the page has the tables already
