@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -77,4 +79,31 @@ func BenchmarkBareCSV(b *testing.B) {
 		}
 		f.Close()
 	}
+}
+
+// BenchmarkProcess times whole processes, as a person running them does:
+// the casegate binary's check (text output) and the bare encoding/csv
+// program (shared/benchdata/barecsv) on the same 100k-row households csv.
+// Both are built first; each iteration starts one process.
+func BenchmarkProcess(b *testing.B) {
+	path := benchFile(b, 100000, "households.csv")
+	bin := b.TempDir()
+	for pkg, out := range map[string]string{"casegate/server": "casegate", "casegate/shared/benchdata/barecsv": "barecsv"} {
+		if o, err := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg).CombinedOutput(); err != nil {
+			b.Fatalf("build %s: %v\n%s", pkg, err, o)
+		}
+	}
+	run := func(b *testing.B, args ...string) {
+		for i := 0; i < b.N; i++ {
+			cmd := exec.Command(args[0], args[1:]...)
+			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+			if err := cmd.Run(); err != nil {
+				b.Fatalf("%v: %v", args, err)
+			}
+		}
+	}
+	b.Run("check", func(b *testing.B) {
+		run(b, filepath.Join(bin, "casegate"), "check", "-case-type", "household", "-search-field", "external_id", "-create-new-cases", "on", path)
+	})
+	b.Run("barecsv", func(b *testing.B) { run(b, filepath.Join(bin, "barecsv"), path) })
 }
