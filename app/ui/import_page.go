@@ -13,6 +13,7 @@ import (
 	"casegate/shared/casetype"
 	"casegate/shared/model"
 	"casegate/shared/spec"
+	"casegate/shared/tablewire"
 )
 
 // importPage is the whole import: files and settings, the check in the
@@ -319,7 +320,14 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				p.checking, p.progress, p.err = false, "", ""
 				var ts []table
 				var pl plan
-				if json.Unmarshal([]byte(m.Tables), &ts) != nil || json.Unmarshal([]byte(m.Plan), &pl) != nil {
+				if m.Tables != "null" && m.Tables != "" {
+					var err error
+					if ts, err = tablewire.Decode(m.Tables); err != nil {
+						p.err = "The reader's result could not be read."
+						return
+					}
+				}
+				if json.Unmarshal([]byte(m.Plan), &pl) != nil {
 					p.err = "The reader's result could not be read."
 					return
 				}

@@ -9,26 +9,19 @@ import (
 	"encoding/json"
 
 	"casegate/shared/model"
+	"casegate/shared/tablewire"
 )
 
 // The UI decodes the JSON of shared/engine and shared/api into these light
 // mirrors: importing those packages would pull the reader and the validator
 // into app.wasm.
 
-type table struct {
-	File     string   `json:"file"`
-	Sheet    string   `json:"sheet"`
-	CaseType string   `json:"case_type"`
-	Date1904 bool     `json:"date_1904,omitempty"`
-	Header   []string `json:"header"`
-	Rows     []row    `json:"rows"`
-}
-
-type row struct {
-	Num   int      `json:"n"`
-	Cells []string `json:"c"`
-	Kinds []uint8  `json:"k,omitempty"`
-}
+// table and row are the import's sheets, as the worker reads them and the
+// server's API takes them.
+type (
+	table = tablewire.Table
+	row   = tablewire.Row
+)
 
 type parentRef struct {
 	CaseID     string `json:"case_id,omitempty"`

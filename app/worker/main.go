@@ -23,6 +23,7 @@ import (
 	"casegate/shared/model"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
+	"casegate/shared/tablewire"
 )
 
 // request is what the page asks for.
@@ -89,6 +90,17 @@ var (
 )
 
 func post(v map[string]any) { self.Call("postMessage", js.ValueOf(v)) }
+
+// decodeTables reads tables kept by the page: the compact form, or JSON
+// (kept before the compact form existed).
+func decodeTables(s string, out *[]api.Table) error {
+	if strings.HasPrefix(s, "[") {
+		return json.Unmarshal([]byte(s), out)
+	}
+	ts, err := tablewire.Decode(s)
+	*out = ts
+	return err
+}
 
 // previewRows is how many rows of each table a preview holds.
 const previewRows = 3
@@ -197,7 +209,7 @@ func handle(msg js.Value) any {
 		// A restored import sends the tables as read (kept in IndexedDB)
 		// beside the page's request, whose edits are applied below.
 		if t := msg.Get("tables"); t.Type() == js.TypeString && t.String() != "" && req.Tables == nil {
-			if err := json.Unmarshal([]byte(t.String()), &req.Tables); err != nil {
+			if err := decodeTables(t.String(), &req.Tables); err != nil {
 				fail(fmt.Errorf("the saved import is unreadable: %w", err))
 				return nil
 			}
@@ -311,14 +323,14 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		r.Change, r.Parent, r.CaseID, r.ExternalID = nil, nil, "", ""
 	}
 	plan.Order = nil
-	tj := []byte("null") // on a re-check the page has the tables already
+	tj := "null" // on a re-check the page has the tables already
 	if !recheck {
-		tj, _ = json.Marshal(api.FromEngine(tables))
+		tj = tablewire.Encode(api.FromEngine(tables))
 	}
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	post(map[string]any{"type": "result", "tables": string(tj), "plan": string(pj), "mappings": string(mj), "files": string(fj),
+	post(map[string]any{"type": "result", "tables": tj, "plan": string(pj), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
 	// The page has its plan; while the person reads it, make the next
 	// re-check incremental.

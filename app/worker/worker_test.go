@@ -15,6 +15,7 @@ import (
 	"casegate/shared/api"
 	"casegate/shared/benchdata"
 	"casegate/shared/casetype"
+	"casegate/shared/tablewire"
 )
 
 // posted collects what the worker posts (postMessage is the test's).
@@ -80,7 +81,7 @@ func TestCheckThenRecheck(t *testing.T) {
 		t.Fatalf("first check: %+v", v)
 	}
 	var tables []api.Table
-	if err := json.Unmarshal([]byte(res.Get("tables").String()), &tables); err != nil {
+	if err := decodeTables(res.Get("tables").String(), &tables); err != nil {
 		t.Fatal(err)
 	}
 	// The page sends the edit, not the tables.
@@ -112,6 +113,11 @@ func TestCheckThenRecheck(t *testing.T) {
 	if !strings.Contains(res.Get("tables").String(), "2001-12-01") {
 		t.Errorf("a restore gets the tables back: %.200s", res.Get("tables").String())
 	}
+	// As the page keeps them now: the compact form.
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": tablewire.Encode(tables), "send_tables": true}))
+	if res = lastResult(t); !strings.Contains(res.Get("tables").String(), "2001-12-01") {
+		t.Errorf("a restore from the compact form: %.200s", res.Get("tables").String())
+	}
 }
 
 // TestBadFileIsReported: a file the reader refuses is an error message,
@@ -142,7 +148,7 @@ func TestRecheckTime(t *testing.T) {
 	res := lastResult(t)
 	first := time.Since(start)
 	var tables []api.Table
-	if err := json.Unmarshal([]byte(res.Get("tables").String()), &tables); err != nil {
+	if err := decodeTables(res.Get("tables").String(), &tables); err != nil {
 		t.Fatal(err)
 	}
 	req := baseRequest()

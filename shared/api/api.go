@@ -9,6 +9,7 @@ import (
 	"casegate/shared/model"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
+	"casegate/shared/tablewire"
 )
 
 // Error is every native API error body: {"error": {"code", "message"}}.
@@ -22,23 +23,11 @@ type ErrorBody struct {
 	Message string          `json:"message"`
 }
 
-// Table is one sheet of an import as the page read it (after edits).
-type Table struct {
-	File     string   `json:"file"`
-	Sheet    string   `json:"sheet"`
-	CaseType string   `json:"case_type"`
-	Date1904 bool     `json:"date_1904,omitempty"`
-	Header   []string `json:"header"`
-	Rows     []Row    `json:"rows"`
-}
-
-// Row is one spreadsheet row: its number, its cell texts and their kinds
-// (omitted when every cell is text).
-type Row struct {
-	Num   int          `json:"n"`
-	Cells []string     `json:"c"`
-	Kinds []sheet.Kind `json:"k,omitempty"`
-}
+// Table and Row are an import's sheets as the page read them (after edits).
+type (
+	Table = tablewire.Table
+	Row   = tablewire.Row
+)
 
 // FromEngine converts tables for the wire.
 func FromEngine(ts []engine.Table) []Table {
@@ -55,9 +44,9 @@ func FromEngine(ts []engine.Table) []Table {
 				}
 			}
 			if !plain {
-				wr.Kinds = make([]sheet.Kind, len(r.Cells))
+				wr.Kinds = make([]uint8, len(r.Cells))
 				for k, c := range r.Cells {
-					wr.Kinds[k] = c.Kind
+					wr.Kinds[k] = uint8(c.Kind)
 				}
 			}
 			wt.Rows[j] = wr
@@ -80,7 +69,7 @@ func ToEngine(ts []Table) []engine.Table {
 					kind = sheet.KindEmpty
 				}
 				if k < len(r.Kinds) {
-					kind = r.Kinds[k]
+					kind = sheet.Kind(r.Kinds[k])
 				}
 				sr.Cells[k] = sheet.Cell{Value: v, Kind: kind}
 			}

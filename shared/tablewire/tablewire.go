@@ -1,0 +1,199 @@
+// Package tablewire holds the tables of an import as they travel between
+// the reader worker, the page and the server: JSON for the server's API,
+// and a compact text form (Encode, Decode) for the worker's answer to the
+// page. Decoding 100,000 rows from JSON took 2.8 s in wasm on the page's
+// thread; the compact form takes a tenth of that. No dependencies, so the
+// page's wasm carries only this.
+package tablewire
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Table is one sheet of an import.
+type Table struct {
+	File     string   `json:"file"`
+	Sheet    string   `json:"sheet"`
+	CaseType string   `json:"case_type"`
+	Date1904 bool     `json:"date_1904,omitempty"`
+	Header   []string `json:"header"`
+	Rows     []Row    `json:"rows"`
+}
+
+// Row is one spreadsheet row: its number, its cell texts and their kinds
+// (sheet.Kind; omitted when every cell is text).
+type Row struct {
+	Num   int      `json:"n"`
+	Cells []string `json:"c"`
+	Kinds []uint8  `json:"k,omitempty"`
+}
+
+// magic starts the compact form (and tells it from JSON).
+const magic = "tw1\n"
+
+// Encode writes tables in the compact form: every string length-prefixed
+// ("5:hello"), every number followed by a comma, so any cell text survives.
+func Encode(ts []Table) string {
+	n := len(magic)
+	for _, t := range ts {
+		for _, r := range t.Rows {
+			n += 8 + 4*len(r.Cells) + len(r.Kinds)
+			for _, c := range r.Cells {
+				n += len(c)
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(magic)
+	num := func(v int) {
+		var tmp [20]byte
+		b.Write(strconv.AppendInt(tmp[:0], int64(v), 10))
+		b.WriteByte(',')
+	}
+	str := func(s string) {
+		var tmp [20]byte
+		b.Write(strconv.AppendInt(tmp[:0], int64(len(s)), 10))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	num(len(ts))
+	for _, t := range ts {
+		str(t.File)
+		str(t.Sheet)
+		str(t.CaseType)
+		if t.Date1904 {
+			num(1)
+		} else {
+			num(0)
+		}
+		num(len(t.Header))
+		for _, h := range t.Header {
+			str(h)
+		}
+		num(len(t.Rows))
+		for _, r := range t.Rows {
+			num(r.Num)
+			num(len(r.Cells))
+			for _, c := range r.Cells {
+				str(c)
+			}
+			str(string(r.Kinds))
+		}
+	}
+	return b.String()
+}
+
+var errBad = errors.New("the tables are not in the compact form (cut short or damaged)")
+
+// Decode reads the compact form. Cell texts are slices of s.
+func Decode(s string) ([]Table, error) {
+	if !strings.HasPrefix(s, magic) {
+		return nil, errBad
+	}
+	d := decoder{s: s, i: len(magic)}
+	ts := make([]Table, d.count(1<<20))
+	for i := range ts {
+		t := &ts[i]
+		t.File, t.Sheet, t.CaseType = d.str(), d.str(), d.str()
+		switch d.num() {
+		case 0:
+		case 1:
+			t.Date1904 = true
+		default:
+			d.err = errBad
+		}
+		t.Header = make([]string, d.count(1<<16))
+		for j := range t.Header {
+			t.Header[j] = d.str()
+		}
+		t.Rows = make([]Row, d.count(1<<24))
+		// The cells of all rows in one array: one allocation, not one a row.
+		var cells []string
+		for j := range t.Rows {
+			r := &t.Rows[j]
+			r.Num = d.num()
+			nc := d.count(1 << 16)
+			if d.err != nil {
+				return nil, d.err
+			}
+			if len(cells) < nc {
+				cells = make([]string, max(nc, 64*1024))
+			}
+			r.Cells, cells = cells[:nc:nc], cells[nc:]
+			for k := range r.Cells {
+				r.Cells[k] = d.str()
+			}
+			if k := d.str(); k != "" {
+				r.Kinds = []uint8(k)
+			}
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
+	}
+	if d.err == nil && d.i != len(s) {
+		d.err = errBad
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return ts, nil
+}
+
+type decoder struct {
+	s   string
+	i   int
+	err error
+}
+
+// upto reads a decimal number ended by end.
+func (d *decoder) upto(end byte) int {
+	if d.err != nil {
+		return 0
+	}
+	n, start := 0, d.i
+	for d.i < len(d.s) && d.s[d.i] >= '0' && d.s[d.i] <= '9' {
+		n = n*10 + int(d.s[d.i]-'0')
+		d.i++
+		if d.i-start > 18 {
+			d.err = errBad
+			return 0
+		}
+	}
+	// One form per number: no leading zeros.
+	if d.i == start || d.i >= len(d.s) || d.s[d.i] != end || d.s[start] == '0' && d.i-start > 1 {
+		d.err = errBad
+		return 0
+	}
+	d.i++
+	return n
+}
+
+func (d *decoder) num() int { return d.upto(',') }
+
+// count reads a length, refusing one over limit (damage, not data).
+func (d *decoder) count(limit int) int {
+	n := d.num()
+	if n > limit {
+		d.err = errBad
+		return 0
+	}
+	return n
+}
+
+func (d *decoder) str() string {
+	n := d.upto(':')
+	if d.err != nil {
+		return ""
+	}
+	if n > len(d.s)-d.i {
+		d.err = errBad
+		return ""
+	}
+	v := d.s[d.i : d.i+n]
+	d.i += n
+	return v
+}

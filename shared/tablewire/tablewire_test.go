@@ -1,0 +1,51 @@
+package tablewire
+
+import (
+	"reflect"
+	"testing"
+)
+
+var sample = []Table{
+	{File: "households.csv", Sheet: "households", CaseType: "household", Header: []string{"external_id", "name", "note"},
+		Rows: []Row{
+			{Num: 2, Cells: []string{"HH-1", "Ann", "a,b:1:\n\"q\""}},
+			{Num: 5, Cells: []string{"HH-2", "", "\x1e\x1f\x00 control and é 😀"}, Kinds: []uint8{1, 0, 1}},
+		}},
+	{File: "book.xlsx", Sheet: "members", CaseType: "member", Date1904: true, Header: []string{"dob"},
+		Rows: []Row{{Num: 2, Cells: []string{"2001-02-03"}, Kinds: []uint8{4}}}},
+	{File: "empty.csv", Sheet: "empty", Header: []string{}, Rows: []Row{}},
+}
+
+func TestRoundTrip(t *testing.T) {
+	back, err := Decode(Encode(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, sample) {
+		t.Fatalf("round trip:\n%#v\n%#v", back, sample)
+	}
+	if _, err := Decode(`[{"file":"a"}]`); err == nil {
+		t.Error("JSON decoded as the compact form")
+	}
+	enc := Encode(sample)
+	for _, cut := range []int{len(enc) - 1, len(enc) / 2, len(magic) + 1} {
+		if _, err := Decode(enc[:cut]); err == nil {
+			t.Errorf("cut at %d decoded", cut)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add(Encode(sample))
+	f.Add(magic + "1,0:0:0:0,0,0,")
+	f.Fuzz(func(t *testing.T, s string) {
+		ts, err := Decode(s)
+		if err != nil {
+			return
+		}
+		// What decodes encodes back to the same text.
+		if again := Encode(ts); again != s {
+			t.Fatalf("%q decoded, but encodes as %q", s, again)
+		}
+	})
+}
