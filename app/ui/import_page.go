@@ -279,6 +279,7 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				Total    float64 `json:"total"`
 				Tables   string  `json:"tables"`
 				Plan     string  `json:"plan"`
+				Verdicts string  `json:"verdicts"`
 				Mappings string  `json:"mappings"`
 				Files    string  `json:"files"`
 				Count    int     `json:"count"`
@@ -331,6 +332,12 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					p.err = "The reader's result could not be read."
 					return
 				}
+				vs, err := tablewire.DecodeVerdicts(m.Verdicts)
+				if err != nil {
+					p.err = "The reader's result could not be read."
+					return
+				}
+				pl.Rows = vs
 				if ts != nil { // a re-check sends no tables: the page has them
 					p.tables = ts
 					p.preview = nil

@@ -23,25 +23,9 @@ type (
 	row   = tablewire.Row
 )
 
-type parentRef struct {
-	CaseID     string `json:"case_id,omitempty"`
-	CaseType   string `json:"case_type"`
-	ExternalID string `json:"external_id,omitempty"`
-	Name       string `json:"name,omitempty"`
-	Source     string `json:"source"`
-	Chosen     bool   `json:"chosen,omitempty"`
-}
-
-type rowResult struct {
-	File     string        `json:"file"`
-	Sheet    string        `json:"sheet"`
-	Row      int           `json:"row"`
-	Action   string        `json:"action"`
-	CaseID   string        `json:"case_id,omitempty"`
-	CaseType string        `json:"case_type"`
-	Parent   *parentRef    `json:"parent,omitempty"`
-	Issues   []model.Issue `json:"issues,omitempty"`
-}
+// rowResult is a row's verdict (the worker's compact form, or the server's
+// JSON).
+type rowResult = tablewire.Verdict
 
 type summary struct {
 	Rows      int `json:"rows"`

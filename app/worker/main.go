@@ -314,15 +314,15 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		}
 		maps = append(maps, tableMapping{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Columns: cols, Suggestions: mapping.Suggest(t.Header, targets)})
 	}
-	// The page needs the verdicts, not what a commit would write: the
-	// changes (every property of every row) stay here, halving the message.
-	// Nor the parents' and cases' details (the hash above covers them; the
-	// server re-checks): a third of the message at 100,000 members.
+	// The page needs the verdicts, not what a commit would write (the
+	// changes, the parents: the hash covers them and the server re-checks),
+	// in the compact form; the plan's JSON keeps the summary and notices.
+	vs := make([]tablewire.Verdict, len(plan.Rows))
 	for i := range plan.Rows {
 		r := &plan.Rows[i]
-		r.Change, r.Parent, r.CaseID, r.ExternalID = nil, nil, "", ""
+		vs[i] = tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
 	}
-	plan.Order = nil
+	plan.Rows, plan.Order = nil, nil
 	tj := "null" // on a re-check the page has the tables already
 	if !recheck {
 		tj = tablewire.Encode(api.FromEngine(tables))
@@ -330,7 +330,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	post(map[string]any{"type": "result", "tables": tj, "plan": string(pj), "mappings": string(mj), "files": string(fj),
+	post(map[string]any{"type": "result", "tables": tj, "plan": string(pj), "verdicts": tablewire.EncodeVerdicts(vs), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
 	// The page has its plan; while the person reads it, make the next
 	// re-check incremental.

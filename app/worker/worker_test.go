@@ -57,13 +57,22 @@ func baseRequest() map[string]any {
 
 type verdicts struct {
 	Summary struct{ Rows, Create, Error int } `json:"summary"`
-	Rows    []struct {
-		Row    int    `json:"row"`
-		Action string `json:"action"`
-		Issues []struct {
-			Code, Column string
-		} `json:"issues"`
-	} `json:"rows"`
+	Rows    []tablewire.Verdict
+}
+
+// decodeResult reads a result's plan (summary) and verdicts (rows).
+func decodeResult(t *testing.T, res js.Value) verdicts {
+	t.Helper()
+	var v verdicts
+	if err := json.Unmarshal([]byte(res.Get("plan").String()), &v); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tablewire.DecodeVerdicts(res.Get("verdicts").String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Rows = rows
+	return v
 }
 
 // TestCheckThenRecheck reads a csv, fixes its bad date the way the page
@@ -73,10 +82,7 @@ func TestCheckThenRecheck(t *testing.T) {
 	csv := "external_id,name,dob,sex\nM-1,Akinyi,2001-13-01,female\nM-2,Omondi,1999-05-05,male\n"
 	handle(checkMsg("members.csv", []byte(csv), baseRequest()))
 	res := lastResult(t)
-	var v verdicts
-	if err := json.Unmarshal([]byte(res.Get("plan").String()), &v); err != nil {
-		t.Fatal(err)
-	}
+	v := decodeResult(t, res)
 	if v.Summary.Error != 1 || v.Rows[0].Action != "error" || v.Rows[0].Issues[0].Column != "dob" {
 		t.Fatalf("first check: %+v", v)
 	}
@@ -93,8 +99,7 @@ func TestCheckThenRecheck(t *testing.T) {
 	if res.Get("tables").String() != "null" {
 		t.Error("a recheck sends the tables back")
 	}
-	v = verdicts{}
-	_ = json.Unmarshal([]byte(res.Get("plan").String()), &v)
+	v = decodeResult(t, res)
 	if v.Summary.Error != 0 || v.Summary.Create != 2 {
 		t.Fatalf("after the fix: %+v", v.Summary)
 	}
@@ -161,8 +166,8 @@ func TestRecheckTime(t *testing.T) {
 	total := time.Since(start)
 	t.Logf("%d rows: first check %v; recheck after an edit %v (request %d bytes marshalled in %v; worker check %v ms, answer %.1f MB)",
 		n, first.Round(time.Millisecond), total.Round(time.Millisecond), len(rj), marshal.Round(time.Microsecond),
-		res.Get("check_ms").Int(), float64(len(res.Get("plan").String()))/1e6)
-	if !strings.Contains(res.Get("plan").String(), `"invalid_date"`) {
+		res.Get("check_ms").Int(), float64(len(res.Get("verdicts").String()))/1e6)
+	if !strings.Contains(res.Get("verdicts").String(), "invalid_date") {
 		t.Error("the edit to an impossible date was not flagged")
 	}
 	// A second edit fixes it: the session re-reads that row again.
@@ -170,7 +175,7 @@ func TestRecheckTime(t *testing.T) {
 		{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 4, Value: "1990-02-28"}}
 	rj, _ = json.Marshal(req)
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
-	if strings.Contains(lastResult(t).Get("plan").String(), `"invalid_date"`) {
+	if strings.Contains(lastResult(t).Get("verdicts").String(), "invalid_date") {
 		t.Error("the fixed date is still flagged")
 	}
 }

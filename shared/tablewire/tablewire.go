@@ -48,17 +48,8 @@ func Encode(ts []Table) string {
 	var b strings.Builder
 	b.Grow(n)
 	b.WriteString(magic)
-	num := func(v int) {
-		var tmp [20]byte
-		b.Write(strconv.AppendInt(tmp[:0], int64(v), 10))
-		b.WriteByte(',')
-	}
-	str := func(s string) {
-		var tmp [20]byte
-		b.Write(strconv.AppendInt(tmp[:0], int64(len(s)), 10))
-		b.WriteByte(':')
-		b.WriteString(s)
-	}
+	e := encoder{&b}
+	num, str := e.num, e.str
 	num(len(ts))
 	for _, t := range ts {
 		str(t.File)
@@ -85,6 +76,8 @@ func Encode(ts []Table) string {
 	}
 	return b.String()
 }
+
+func appendInt(b []byte, v int) []byte { return strconv.AppendInt(b, int64(v), 10) }
 
 var errBad = errors.New("the tables are not in the compact form (cut short or damaged)")
 

@@ -3,6 +3,8 @@ package tablewire
 import (
 	"reflect"
 	"testing"
+
+	"casegate/shared/model"
 )
 
 var sample = []Table{
@@ -46,6 +48,42 @@ func FuzzDecode(f *testing.F) {
 		// What decodes encodes back to the same text.
 		if again := Encode(ts); again != s {
 			t.Fatalf("%q decoded, but encodes as %q", s, again)
+		}
+	})
+}
+
+var verdicts = []Verdict{
+	{File: "m.csv", Sheet: "m", Row: 2, Action: "create", CaseType: "member"},
+	{File: "m.csv", Sheet: "m", Row: 3, Action: "error", CaseID: "c1", CaseType: "member", Issues: []model.Issue{
+		{Severity: model.SeverityError, Code: model.CodeParentAmbiguous, Column: "parent_external_id", Value: "HH-7", Message: "Parent HH-7 matches 2 cases; choose one.",
+			Candidates: []model.Candidate{{CaseID: "h1", Name: "A", Properties: map[string]string{"village": "K"}}, {File: "h.csv", Sheet: "h", Row: 4}}},
+		{Severity: model.SeverityWarning, Code: model.CodeBadAddress, Column: "address", Value: "1 Main, 12:34", Message: "m", Suggestion: "s,\n"},
+	}},
+}
+
+func TestVerdictsRoundTrip(t *testing.T) {
+	back, err := DecodeVerdicts(EncodeVerdicts(verdicts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, verdicts) {
+		t.Fatalf("round trip:\n%#v\n%#v", back, verdicts)
+	}
+	enc := EncodeVerdicts(verdicts)
+	if _, err := DecodeVerdicts(enc[:len(enc)-3]); err == nil {
+		t.Error("a cut form decoded")
+	}
+}
+
+func FuzzDecodeVerdicts(f *testing.F) {
+	f.Add(EncodeVerdicts(verdicts))
+	f.Fuzz(func(t *testing.T, s string) {
+		vs, err := DecodeVerdicts(s)
+		if err != nil {
+			return
+		}
+		if _, err := DecodeVerdicts(EncodeVerdicts(vs)); err != nil {
+			t.Fatalf("%q decoded, but its encoding does not: %v", s, err)
 		}
 	})
 }
