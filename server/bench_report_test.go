@@ -98,7 +98,9 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		"real Excel dates, numbers, addresses and parent references; xlsx written by excelize, csv UTF-8 and Windows-1252. "+
 		"One fresh page per contender; times are wall time in the page; casegate's time is the reader worker's read + map + check "+
 		"(its start, the wasm instantiation, is listed apart); SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
-		"`Rows()` in a worker. Memory: the JS heap grown on the page, or the wasm linear memory of a worker.\n\n",
+		"`Rows()` in a worker. *casegate page* is the product itself: the signed-in import page of a real server, from pressing Check "+
+		"until the review is on screen (read, check, the answer decoded and rendered on the page's thread), with the page's own longest frame gap "+
+		"and JS heap. Memory: the JS heap grown on the page, or the wasm linear memory of a worker.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	by := map[string]map[string]benchResult{} // file → tool → result
 	var files []string
@@ -118,7 +120,7 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 	})
 	b.WriteString("## In the browser\n\n| file | contender | time | start | memory | longest frame gap | vs SheetJS | vs SheetJS tuned | vs Papa Parse |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, f := range files {
-		for _, tool := range []string{"casegate", "sheetjs", "sheetjs-tuned", "papaparse", "excelize"} {
+		for _, tool := range []string{"casegate", "casegate page", "sheetjs", "sheetjs-tuned", "papaparse", "excelize"} {
 			r, ok := by[f][tool]
 			if !ok {
 				continue
@@ -153,6 +155,10 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		}
 		fmt.Fprintf(&b, "| xlsx memory ≤ 150 MB | %s | %s |\n", mb(c.Mem), passFail(c.Mem <= 150e6))
 		fmt.Fprintf(&b, "| longest frame gap while checking ≤ 100 ms | %.0f ms | %s |\n", c.Gap, passFail(c.Gap <= 100))
+		if pg, ok := x["casegate page"]; ok {
+			fmt.Fprintf(&b, "| the page: xlsx 100k checked and on screen ≤ 3 s | %.2f s | %s |\n", pg.MS/1000, passFail(pg.MS <= 3000))
+			fmt.Fprintf(&b, "| the page's longest frame gap ≤ 100 ms | %.0f ms | %s |\n", pg.Gap, passFail(pg.Gap <= 100))
+		}
 	}
 	if x, ok := by["members-100000.csv"]; ok {
 		c := x["casegate"]
