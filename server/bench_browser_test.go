@@ -230,9 +230,7 @@ func TestBrowserBench(t *testing.T) {
 // on the page's thread), with the page's own longest frame gap.
 func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int) []benchResult {
 	base, pw, _, _ := demoServer(t, root)
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login")); err != nil {
-		t.Fatal(err)
-	}
+	open(t, ctx, base+"/login")
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
 		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
 		chromedp.Click(chromedp.ID("login-btn"))); err != nil {

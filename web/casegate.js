@@ -8,7 +8,10 @@
   let indexMsg = null, casesMsg = null;
   const log = (window.casegateLog = []); // the last messages, for diagnosis
   const note = (m) => { log.push(m); if (log.length > 50) log.shift(); };
-  const say = (m) => { if (listener) listener(JSON.stringify(m)); };
+  // Messages reach the page as objects: the page reads the fields it
+  // needs (the tables and verdicts are long strings in a compact form;
+  // wrapping them in JSON cost the page a full decode of tens of MB).
+  const say = (m) => { if (listener) listener(m); };
 
   function start() {
     worker = new Worker("/web/worker.js");
@@ -85,9 +88,8 @@
   // reload never loses the last edit.
   function keep(onMessage, saveKey) {
     if (!saveKey) return onMessage;
-    return (text) => {
-      onMessage(text);
-      const m = JSON.parse(text);
+    return (m) => {
+      onMessage(m);
       if (m.type !== "result" || !m.tables || m.tables === "null") return;
       tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
         .catch((e) => note("idb keep: " + e));
@@ -104,13 +106,13 @@
       readFiles(inputId)
         .then((list) => {
           if (list.length === 0) {
-            onMessage(JSON.stringify({ type: "error", message: "Choose a file first." }));
+            onMessage({ type: "error", message: "Choose a file first." });
             return;
           }
           const msg = { type: "check", request: requestJSON, files: list };
           post(msg, list.map((f) => f.data.buffer));
         })
-        .catch((err) => onMessage(JSON.stringify({ type: "error", message: "The file could not be read: " + err })));
+        .catch((err) => onMessage({ type: "error", message: "The file could not be read: " + err }));
     },
     // recheck re-runs the engine on edited tables (JSON) in the worker.
     recheck(requestJSON, onMessage, saveKey) {
@@ -123,11 +125,11 @@
     restore(saveKey, requestJSON, onMessage) {
       tx("readonly", (s) => s.get(saveKey))
         .then((w) => {
-          if (!w || !w.tables) { onMessage(JSON.stringify({ type: "restore", found: false })); return; }
+          if (!w || !w.tables) { onMessage({ type: "restore", found: false }); return; }
           listener = onMessage;
           post({ type: "recheck", request: requestJSON, tables: w.tables, send_tables: true });
         })
-        .catch(() => onMessage(JSON.stringify({ type: "restore", found: false })));
+        .catch(() => onMessage({ type: "restore", found: false }));
     },
     // forget drops the working import kept under saveKey.
     forget(saveKey) { tx("readwrite", (s) => s.delete(saveKey)).catch(() => {}); },
@@ -151,7 +153,7 @@
           casesMsg = { type: "cases", files: list }; // copied, not moved: kept for a restart
           post(casesMsg);
         })
-        .catch((err) => onMessage(JSON.stringify({ type: "cases", error: "The file could not be read: " + err })));
+        .catch((err) => onMessage({ type: "cases", error: "The file could not be read: " + err }));
     },
     // api calls the server; cb(status, text). status 0 means no network.
     api(method, url, body, headersJSON, cb) {

@@ -266,30 +266,37 @@ func (p *importPage) listener() app.Func {
 	return p.workerFn
 }
 
+// workerMessage is a message of the reader worker.
+type workerMessage struct {
+	Type, Message, File             string
+	Done, Total                     float64
+	Tables, Plan, Verdicts          string
+	Mappings, Files, Error, Preview string
+	Count                           int
+}
+
 // onWorker handles the worker's messages.
 func (p *importPage) onWorker(ctx app.Context) app.Func {
 	return app.FuncOf(func(this app.Value, args []app.Value) any {
-		raw := args[0].String()
+		// The message is an object; its long fields (tables, verdicts) are
+		// read as they are, not through a JSON decode of the whole.
+		v := args[0]
+		str := func(k string) string {
+			if x := v.Get(k); x.Type() == app.TypeString {
+				return x.String()
+			}
+			return ""
+		}
+		num := func(k string) float64 {
+			if x := v.Get(k); x.Type() == app.TypeNumber {
+				return x.Float()
+			}
+			return 0
+		}
+		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"),
+			Tables: str("tables"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
+			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
 		ctx.Dispatch(func(ctx app.Context) {
-			var m struct {
-				Type     string  `json:"type"`
-				Message  string  `json:"message"`
-				File     string  `json:"file"`
-				Done     float64 `json:"done"`
-				Total    float64 `json:"total"`
-				Tables   string  `json:"tables"`
-				Plan     string  `json:"plan"`
-				Verdicts string  `json:"verdicts"`
-				Mappings string  `json:"mappings"`
-				Files    string  `json:"files"`
-				Count    int     `json:"count"`
-				Error    string  `json:"error"`
-				Preview  string  `json:"preview"`
-			}
-			if err := json.Unmarshal([]byte(raw), &m); err != nil {
-				p.err = "The reader sent something unreadable."
-				return
-			}
 			switch m.Type {
 			case "progress":
 				if m.Total > 0 {
