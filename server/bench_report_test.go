@@ -323,21 +323,24 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **The xlsx reader in wasm.** Of the worker's ~7 s on the 100k-row workbook, ~4 s is reading:
+- **The xlsx reader in wasm.** Of the worker's ~5 s on the 100k-row workbook, ~3.4 s is reading:
   inflating ~100 MB of sheet XML and scanning it, single-threaded, ~5× slower than the same code
-  natively (0.7 s, which reads in one goroutine per core where it can). Closing it: a cell scanner
+  natively (0.7 s). Closing it: a cell scanner
   that jumps from ` + "`<c`" + ` to ` + "`<v>`" + ` without looking at every attribute, and shared strings
   kept as offsets into one buffer.
-- **The worker sends the tables and the plan as JSON.** Encoding them (~1.5 s), posting tens of
-  MB of strings, and decoding them on the page (~1 s, on the page's thread: that is the longest
-  frame gap) is a third of the time and most of the memory (a worker's wasm memory never shrinks).
-  Closing it: keep tables and plan in the worker and let the virtual grid ask for the rows in view
-  (it renders ~40), sending the summary, the issue counts and the rows with problems. Edits
-  already go the other way as diffs, and re-checks are incremental (engine.Session: 100k rows
-  1.9 s → 0.7 s in the worker).
-- **csv in the browser** is read in 0.8 s; the check of text cells (every date parsed) and the
-  same JSON round trip make the rest. Papa Parse only splits the text.
-- **The check command ÷ a bare read.** In one process the check of 100k rows is now ~3.8× a bare
+- **What the page does with the answer.** The worker now hands the page its tables and verdicts
+  in a compact length-prefixed form (decoding 100k rows from JSON took 2.8 s + 1.6 s on the page's
+  thread), as objects rather than one JSON text. What is left on the page at 100k rows is copying
+  ~40 MB of strings out of the worker's message into the page's wasm, decoding them, keeping the
+  tables in IndexedDB and rendering: 6.6 s from Check to the review on screen, with a longest
+  frame gap of ~1.3 s. Even at 1k rows the page shows a ~400 ms gap that its own CPU profile
+  (~170 ms busy) does not account for; not understood yet. Closing it: keep tables and verdicts
+  in the worker and let the virtual grid ask for the rows in view (it renders ~40), sending the
+  summary, the issue counts and the rows with problems. Edits already go the other way as diffs,
+  and re-checks are incremental (engine.Session: 100k rows 1.9 s → 0.7 s in the worker).
+- **csv in the browser** is read in 0.7 s; checking text cells (every date parsed, in one
+  thread) takes ~2 s. Papa Parse only splits the text.
+- **The check command ÷ a bare read.** In one process the check of 100k rows is now ~4× a bare
   encoding/csv read (it was 16×: properties as one sorted array per table instead of a map per
   row, reading and checking on every core, the plan hashed in parallel chunks). As whole
   processes it is ~7×: the check must hold the whole import (duplicates and parents compare
