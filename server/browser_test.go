@@ -187,7 +187,9 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
 		t.Errorf("parent picker candidates: %d, want 2", n)
 	}
-	// The mapping shows every column; the address problem offers its fix.
+	// The mapping (opened) shows every column; the address problem offers its fix.
+	js[bool](t, ctx, `(document.querySelector('#mapping summary').click(), true)`)
+	waitJS(t, ctx, "the mapping opened", `document.querySelectorAll('#mapping select[data-column]').length > 0`)
 	if n := js[int](t, ctx, `document.querySelectorAll('#mapping select[data-column]').length`); n != 10 {
 		t.Errorf("mapping selects: %d, want 10", n)
 	}
@@ -215,6 +217,8 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if js[bool](t, ctx, `!!document.querySelector('td.bad[data-col="dob"]')`) {
 		t.Error("after a reload the fixed date is bad again")
 	}
+	js[bool](t, ctx, `(document.querySelector('#mapping summary').click(), true)`)
+	waitJS(t, ctx, "the mapping opened", `document.querySelectorAll('#mapping select[data-column]').length > 0`)
 	if v := js[string](t, ctx, `document.querySelector('#mapping select[data-column="village"]').value`); v != "ignore" {
 		t.Errorf("after a reload the village column maps to %q, want ignore", v)
 	}
@@ -305,7 +309,7 @@ func TestBrowser_Keyboard(t *testing.T) {
 	base, pw, _, _ := demoServer(t, buildWeb(t))
 	dir := t.TempDir()
 	file := filepath.Join(dir, "households.csv")
-	_ = os.WriteFile(file, []byte("external_id,name,village,date_registered\nHH-7001,Keyboard household,Meru,2024-02-30\n"), 0o644)
+	_ = os.WriteFile(file, []byte("external_id,name,village,date_registered,address\nHH-7001,Keyboard household,Meru,2024-02-30,\"1 Main St, Denver, CO, 90210, US\"\n"), 0o644)
 
 	open(t, ctx, base+"/login")
 	tabTo(t, ctx, "login-email")
@@ -343,7 +347,16 @@ func TestBrowser_Keyboard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("2024-02-28"+kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
+	waitJS(t, ctx, "the date fixed", `!document.querySelector('td.bad[data-col="date_registered"]') && !!document.querySelector('button.fix')`)
+	// The address's suggested fix, from the keyboard: focus the button, Enter.
+	js[bool](t, ctx, `(document.querySelector('button.fix').focus(), true)`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
 	waitJS(t, ctx, "the fix", `!document.querySelector('td.bad') && !document.getElementById('commit-btn').disabled`)
+	if v := js[string](t, ctx, `document.querySelector('td[data-col="address"]').textContent`); v != "1 Main St, Denver, CA, 90210, US" {
+		t.Errorf("the address after its fix: %q", v)
+	}
 	tabTo(t, ctx, "commit-btn")
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"path"
 	"strconv"
 	"strings"
@@ -22,8 +23,10 @@ type importPage struct {
 	app.Compo
 	me        me
 	caseTypes []casetype.CaseType
-	indexNote string  // what the page matches parents against
-	preview   []table // the first rows of each table as last read
+	indexNote string                         // what the page matches parents against
+	preview   []table                        // the first rows of each table as last read
+	strips    map[string]map[string][10]bool // per file and sheet, for the plan shown (stripsOf)
+	stripsOf  *plan
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
@@ -806,9 +809,14 @@ func (p *importPage) renderReview() app.UI {
 		p.renderMapping(),
 		p.renderPicker(),
 		app.Div().ID("grid").Class("grid").Style("height", fmt.Sprintf("%dpx", gridViewport)).
-			OnScroll(func(ctx app.Context, e app.Event) { p.scroll = ctx.JSSrc().Get("scrollTop").Int() }).Body(
+			OnScroll(func(ctx app.Context, e app.Event) { p.scroll = ctx.JSSrc().Get("scrollTop").Int() }).
+			OnClick(p.gridClick).OnDblClick(p.gridEdit).OnKeyDown(func(ctx app.Context, e app.Event) {
+			if e.Get("key").String() == "Enter" {
+				p.gridEdit(ctx, e)
+			}
+		}).Body(
 			app.Div().Style("height", fmt.Sprintf("%dpx", first*rowHeight)),
-			app.Table().Body(p.renderRows(rows[first:last])...),
+			p.renderGrid(rows[first:last]),
 			app.Div().Style("height", fmt.Sprintf("%dpx", (len(rows)-last)*rowHeight)),
 		),
 		app.Div().Class("actions").Body(
@@ -843,7 +851,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 			last = k
 			if ti, _ := tableIndex(p.tables, r); ti >= 0 {
 				ths := []app.UI{app.Th().Text("row"), app.Th().Text(r.File)}
-				strip := columnStrip(p.plan, p.tables[ti].Header, r.File, r.Sheet)
+				strip := p.strip(ti, r)
 				for _, h := range p.tables[ti].Header {
 					var marks []app.UI
 					for i, on := range strip[h] {
@@ -911,13 +919,10 @@ func (p *importPage) renderRow(pi int) app.UI {
 			))
 			continue
 		}
-		td := app.Td().ID(id).Class(cls).DataSet("row", r.Row).DataSet("col", h).TabIndex(0).Text(v).
-			OnDblClick(func(ctx app.Context, e app.Event) { p.editing = &cellRef{pi, ci} }).
-			OnKeyDown(func(ctx app.Context, e app.Event) {
-				if e.Get("key").String() == "Enter" {
-					p.editing = &cellRef{pi, ci}
-				}
-			})
+		// Double-click and Enter are handled once, on the grid (gridEdit):
+		// two handlers on each of ~600 cells cost the page's thread more than
+		// drawing them.
+		td := app.Td().ID(id).Class(cls).DataSet("col", h).TabIndex(0).Text(v) // its row is on the tr
 		if len(reasons) > 0 {
 			td = td.Title(strings.Join(reasons, " ")).Aria("label", h+": "+v+". "+strings.Join(reasons, " "))
 		}
@@ -935,6 +940,140 @@ func (p *importPage) renderRow(pi int) app.UI {
 	}
 	tds = append(tds, app.Td().Class("reasons").Body(append([]app.UI{app.Text(strings.Join(rowLevel, " "))}, fixes...)...))
 	return app.Tr().Style("height", fmt.Sprintf("%dpx", rowHeight)).DataSet("row", r.Row).Body(tds...)
+}
+
+// strip is where the errors of each column of a row's table are, worked
+// out once per plan (each render did it for every row of the file).
+func (p *importPage) strip(ti int, r rowResult) map[string][10]bool {
+	if p.stripsOf != p.plan {
+		p.strips, p.stripsOf = map[string]map[string][10]bool{}, p.plan
+	}
+	k := r.File + "\x00" + r.Sheet
+	if s, ok := p.strips[k]; ok {
+		return s
+	}
+	s := columnStrip(p.plan, p.tables[ti].Header, r.File, r.Sheet)
+	p.strips[k] = s
+	return s
+}
+
+// renderGrid draws the rows in view. While no cell is edited they are one
+// piece of HTML, parsed by the browser at once: built element by element
+// through go-app, ~700 cells held the page's thread for ~150 ms after each
+// check and on every scroll. Clicks, double-clicks and Enter are handled
+// on the grid (gridEdit, gridClick).
+func (p *importPage) renderGrid(idx []int) app.UI {
+	if p.editing != nil {
+		return app.Table().Body(p.renderRows(idx)...)
+	}
+	return app.Raw(p.gridHTML(idx))
+}
+
+// gridHTML is renderRows as HTML text.
+func (p *importPage) gridHTML(idx []int) string {
+	var b strings.Builder
+	esc := html.EscapeString
+	height := fmt.Sprintf(` style="height:%dpx"`, rowHeight)
+	b.WriteString("<table><tbody>")
+	last := ""
+	for _, pi := range idx {
+		r := p.plan.Rows[pi]
+		ti, ri := tableIndex(p.tables, r)
+		if ti < 0 {
+			b.WriteString("<tr></tr>")
+			continue
+		}
+		t := p.tables[ti]
+		if k := r.File + "\x00" + r.Sheet; k != last {
+			last = k
+			strip := p.strip(ti, r)
+			b.WriteString(`<tr class="head"` + height + `><th>row</th><th>` + esc(r.File) + `</th>`)
+			for _, h := range t.Header {
+				marks := strip[h]
+				if marks == ([10]bool{}) {
+					b.WriteString(`<th scope="col">` + esc(h) + `</th>`)
+					continue
+				}
+				b.WriteString(`<th scope="col" title="where this column's errors are, top to bottom of the file">` + esc(h) + `<span class="strip">`)
+				for _, on := range marks {
+					if on {
+						b.WriteString(`<span class="tick on"></span>`)
+					} else {
+						b.WriteString(`<span class="tick"></span>`)
+					}
+				}
+				b.WriteString(`</span></th>`)
+			}
+			b.WriteString(`<th>row problems</th></tr>`)
+		}
+		cells := t.Rows[ri].Cells
+		bad := cellIssues(r)
+		fmt.Fprintf(&b, `<tr%s data-row="%d"><th scope="row" class="rownum" title="%s">%d</th><td class="action %s">%s</td>`,
+			height, r.Row, esc(r.File+" row "+strconv.Itoa(r.Row)), r.Row, esc(r.Action), esc(r.Action))
+		for ci, h := range t.Header {
+			v := ""
+			if ci < len(cells) {
+				v = cells[ci]
+			}
+			cls := ""
+			var reasons []string
+			for _, is := range bad[h] {
+				if is.Severity == model.SeverityError {
+					cls = "bad"
+				} else if cls == "" {
+					cls = "warn"
+				}
+				reasons = append(reasons, is.Message)
+			}
+			fmt.Fprintf(&b, `<td id="cell-%d-%d" class="%s" data-col="%s" tabindex="0"`, pi, ci, cls, esc(h))
+			if len(reasons) > 0 {
+				why := strings.Join(reasons, " ")
+				b.WriteString(` title="` + esc(why) + `" aria-label="` + esc(h+": "+v+". "+why) + `"`)
+			}
+			b.WriteString(">" + esc(v) + "</td>")
+		}
+		var rowLevel []string
+		for _, is := range bad[""] {
+			rowLevel = append(rowLevel, is.Message)
+		}
+		b.WriteString(`<td class="reasons">` + esc(strings.Join(rowLevel, " ")))
+		for _, is := range r.Issues {
+			if is.Suggestion != "" && is.Column != "" && is.Code == model.CodeBadAddress {
+				fmt.Fprintf(&b, `<button class="fix" data-plan="%d" data-column="%s" data-value="%s" title="%s">%s</button>`,
+					pi, esc(is.Column), esc(is.Suggestion), esc(is.Message), esc("Use "+is.Suggestion))
+			}
+		}
+		b.WriteString("</td></tr>")
+	}
+	b.WriteString("</tbody></table>")
+	return b.String()
+}
+
+// gridClick applies a suggested fix whose button was pressed in the grid.
+func (p *importPage) gridClick(ctx app.Context, e app.Event) {
+	btn := e.Get("target").Call("closest", "button.fix")
+	if !btn.Truthy() {
+		return
+	}
+	pi, err := strconv.Atoi(btn.Get("dataset").Get("plan").String())
+	if err != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
+		return
+	}
+	p.applySuggestion(pi, btn.Get("dataset").Get("column").String(), btn.Get("dataset").Get("value").String())(ctx, e)
+}
+
+// gridEdit opens the editor of the cell an event happened on (its id is
+// cell-<plan row>-<column>).
+func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
+	td := e.Get("target").Call("closest", "td[id^='cell-']")
+	if !td.Truthy() {
+		return
+	}
+	var pi, ci int
+	if _, err := fmt.Sscanf(td.Get("id").String(), "cell-%d-%d", &pi, &ci); err != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
+		return
+	}
+	p.editing = &cellRef{pi, ci}
 }
 
 // renderPicker lists the ambiguous parents with their candidates.

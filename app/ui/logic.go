@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"casegate/shared/model"
@@ -171,10 +172,11 @@ func tableIndex(ts []table, r rowResult) (int, int) {
 		if t.File != r.File || t.Sheet != r.Sheet {
 			continue
 		}
-		for ri, x := range t.Rows {
-			if x.Num == r.Row {
-				return ti, ri
-			}
+		// Rows are in sheet order: bisect (a scan per visible row was a
+		// scan of 100,000 rows per row drawn).
+		ri := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= r.Row })
+		if ri < len(t.Rows) && t.Rows[ri].Num == r.Row {
+			return ti, ri
 		}
 	}
 	return -1, -1

@@ -111,6 +111,13 @@ func (p *importPage) specColumns() []spec.Column {
 // differs, date orders for ambiguous date columns, case defaults, and
 // saving the spec.
 func (p *importPage) renderMapping() app.UI {
+	summary := app.Summary().Text("Columns, date orders, defaults and the saved spec")
+	toggle := func(ctx app.Context, e app.Event) { p.mappingOpen = ctx.JSSrc().Get("open").Bool() }
+	if !p.mappingOpen {
+		// Closed, its hundreds of controls are not built: mounting them cost
+		// the page a third of a second after every check.
+		return app.Details().ID("mapping").Class("panel").OnToggle(toggle).Body(summary)
+	}
 	var sections []app.UI
 	for ti, m := range p.mappings {
 		ct := p.caseTypeDef(m.CaseType)
@@ -195,8 +202,8 @@ func (p *importPage) renderMapping() app.UI {
 			p.recheck(p.page)
 		})))
 	}
-	return app.Details().ID("mapping").Class("panel").Open(p.mappingOpen).Body(
-		app.Summary().Text("Columns, date orders, defaults and the saved spec"),
+	return app.Details().ID("mapping").Class("panel").Open(true).OnToggle(toggle).Body(
+		summary,
 		app.Range(sections).Slice(func(i int) app.UI { return sections[i] }),
 		app.If(len(dateUIs) > 0, func() app.UI { return app.Div().Class("settings").Body(dateUIs...) }),
 		app.H3().Text("Case defaults (fill blank cells of "+p.caseType+")"),

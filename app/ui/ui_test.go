@@ -246,3 +246,34 @@ func TestSavedWork(t *testing.T) {
 		t.Errorf("key %q", z.workKey())
 	}
 }
+
+// TestGridHTML: the grid drawn as one piece of HTML escapes what the file
+// holds, marks bad cells with their reason, and carries what the grid's
+// handlers need (cell ids, the fix's row, column and value); editing a cell
+// draws it as components again, with its input.
+func TestGridHTML(t *testing.T) {
+	tb := table{File: "h.csv", Sheet: "h", Header: []string{"name", "address"}, Rows: []row{
+		{Num: 2, Cells: []string{`<script>alert("x")</script>`, "1 Main St, Denver, CO, 90210, US"}},
+	}}
+	pl := &plan{OnError: "skip", Summary: summary{Rows: 1, Error: 1}, Rows: []rowResult{{File: "h.csv", Sheet: "h", Row: 2, Action: "error",
+		Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeBadAddress, Column: "address", Message: `ZIP 90210 is in "CA"`, Suggestion: "1 Main St, Denver, CA, 90210, US"}}}}}
+	p := &importPage{tables: []table{tb}, plan: pl}
+	h := p.gridHTML([]int{0})
+	for _, want := range []string{
+		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,
+		`id="cell-0-1" class="bad" data-col="address" tabindex="0" title="ZIP 90210 is in &#34;CA&#34;"`,
+		`<button class="fix" data-plan="0" data-column="address" data-value="1 Main St, Denver, CA, 90210, US"`,
+		`<tr style="height:28px" data-row="2">`,
+	} {
+		if !strings.Contains(h, want) {
+			t.Errorf("grid HTML lacks %s:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "<script>") {
+		t.Error("a cell's text became markup")
+	}
+	p.editing = &cellRef{plan: 0, col: 0}
+	if s := app.HTMLString(p.renderGrid([]int{0})); !strings.Contains(s, `id="edit-cell-0-0"`) {
+		t.Errorf("editing: no input in %s", s)
+	}
+}
