@@ -3,7 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
-	"html"
 	"path"
 	"strconv"
 	"strings"
@@ -21,12 +20,13 @@ import (
 // worker, the review grid with edits and parent choices, and the commit.
 type importPage struct {
 	app.Compo
-	me        me
-	caseTypes []casetype.CaseType
-	indexNote string                         // what the page matches parents against
-	preview   []table                        // the first rows of each table as last read
-	strips    map[string]map[string][10]bool // per file and sheet, for the plan shown (stripsOf)
-	stripsOf  *plan
+	me           me
+	caseTypes    []casetype.CaseType
+	indexNote    string                         // what the page matches parents against
+	preview      []table                        // the first rows of each table as last read
+	strips       map[string]map[string][10]bool // per file and sheet, for the plan shown (stripsOf)
+	lastProgress time.Time                      // when the last progress was drawn
+	stripsOf     *plan
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
@@ -280,6 +280,7 @@ type workerMessage struct {
 
 // onWorker handles the worker's messages.
 func (p *importPage) onWorker(ctx app.Context) app.Func {
+	var lastProgress time.Time // when a progress was last drawn; only this callback uses it
 	return app.FuncOf(func(this app.Value, args []app.Value) any {
 		// The message is an object; its long fields (tables, verdicts) are
 		// read as they are, not through a JSON decode of the whole.
@@ -299,6 +300,15 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"),
 			Tables: str("tables"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
+		// Progress comes every 1% of the file; each update redraws the
+		// page, so a tenth of a second between them is enough.
+		if m.Type == "progress" && m.Done < m.Total {
+			now := time.Now()
+			if now.Sub(lastProgress) < 100*time.Millisecond {
+				return nil
+			}
+			lastProgress = now
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			switch m.Type {
 			case "progress":
@@ -969,10 +979,14 @@ func (p *importPage) renderGrid(idx []int) app.UI {
 	return app.Raw(p.gridHTML(idx))
 }
 
+// htmlEscaper is html.EscapeString without the html package, whose entity
+// table would weigh 40 KB in app.wasm.
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
+
 // gridHTML is renderRows as HTML text.
 func (p *importPage) gridHTML(idx []int) string {
 	var b strings.Builder
-	esc := html.EscapeString
+	esc := htmlEscaper.Replace
 	height := fmt.Sprintf(` style="height:%dpx"`, rowHeight)
 	b.WriteString("<table><tbody>")
 	last := ""
@@ -1069,8 +1083,10 @@ func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
 	if !td.Truthy() {
 		return
 	}
-	var pi, ci int
-	if _, err := fmt.Sscanf(td.Get("id").String(), "cell-%d-%d", &pi, &ci); err != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
+	a, b, _ := strings.Cut(strings.TrimPrefix(td.Get("id").String(), "cell-"), "-")
+	pi, err1 := strconv.Atoi(a)
+	ci, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
 		return
 	}
 	p.editing = &cellRef{pi, ci}
