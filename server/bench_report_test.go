@@ -328,16 +328,17 @@ const whyMissed = `
   natively (0.7 s). Closing it: a cell scanner
   that jumps from ` + "`<c`" + ` to ` + "`<v>`" + ` without looking at every attribute, and shared strings
   kept as offsets into one buffer.
-- **What the page does with the answer.** The worker now hands the page its tables and verdicts
-  in a compact length-prefixed form (decoding 100k rows from JSON took 2.8 s + 1.6 s on the page's
-  thread), as objects rather than one JSON text. What is left on the page at 100k rows is copying
-  ~40 MB of strings out of the worker's message into the page's wasm, decoding them, keeping the
-  tables in IndexedDB and rendering: 6.6 s from Check to the review on screen, with a longest
-  frame gap of ~1.3 s. Even at 1k rows the page shows a ~400 ms gap that its own CPU profile
-  (~170 ms busy) does not account for; not understood yet. Closing it: keep tables and verdicts
-  in the worker and let the virtual grid ask for the rows in view (it renders ~40), sending the
-  summary, the issue counts and the rows with problems. Edits already go the other way as diffs,
-  and re-checks are incremental (engine.Session: 100k rows 1.9 s → 0.7 s in the worker).
+- **What the page does with the answer.** The worker hands the page its tables and verdicts in
+  a compact length-prefixed form (decoding 100k rows from JSON took 2.8 s + 1.6 s on the page's
+  thread), as objects rather than one JSON text; the grid in view is one piece of HTML and the
+  closed mapping panel builds nothing (go-app mounting ~1,500 elements was the ~400 ms freeze seen
+  even at 1k rows; now ~200 ms). What is left at 100k rows, from the page's CPU profile: building
+  100k verdicts and 2 M cells in the page's Go heap, with the collector's assists (~0.6 s),
+  copying ~40 MB of strings out of the worker's message (~0.2 s), and drawing (~0.2 s): 6.6 s
+  from Check to the review on screen, a longest frame gap of ~1.7–2 s. Closing it: keep tables and
+  verdicts in the worker and let the virtual grid ask for the rows in view (it draws ~30),
+  sending the summary, the issue counts and the rows with problems. Edits already go the other way
+  as diffs, and re-checks are incremental (engine.Session: 100k rows 1.9 s → 0.7 s in the worker).
 - **csv in the browser** is read in 0.7 s; checking text cells (every date parsed, in one
   thread) takes ~2 s. Papa Parse only splits the text.
 - **The check command ÷ a bare read.** In one process the check of 100k rows is now ~4× a bare
