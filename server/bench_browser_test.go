@@ -230,13 +230,7 @@ func TestBrowserBench(t *testing.T) {
 // on the page's thread), with the page's own longest frame gap.
 func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int) []benchResult {
 	base, pw, _, _ := demoServer(t, root)
-	open(t, ctx, base+"/login")
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
-		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
-		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	signIn(t, ctx, base, pw)
 	var out []benchResult
 	for _, n := range sizes {
 		for _, kind := range []string{"xlsx", "csv"} {

@@ -109,6 +109,18 @@ func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 	}
 }
 
+// signIn signs the demo admin in with the form and waits for the home page.
+func signIn(t *testing.T, ctx context.Context, base, pw string) {
+	t.Helper()
+	open(t, ctx, base+"/login")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
+		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
+		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+}
+
 // open loads a page and waits until the app's wasm runs.
 func open(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
@@ -160,13 +172,7 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	_ = os.WriteFile(hh, []byte("external_id,name,village,address\nHH-9001,Atieno household,Kisumu,\"1 Main St, Denver, CO, 90210, US\"\nHH-9002,Baraka household,Nakuru,\"12 Moi Ave, Nairobi, , 00100, KE\"\n"), 0o644)
 	_ = os.WriteFile(mm, []byte("external_id,name,parent_external_id,parent_type,dob,sex\nM-9001,Akinyi,HH-9002,household,2001-13-01,female\nM-9002,Omondi,HH-0007,household,1999-05-05,male\nM-9003,Wafula,HH-9001,household,1998-04-04,male\n"), 0o644)
 
-	open(t, ctx, base+"/login")
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
-		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
-		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	signIn(t, ctx, base, pw)
 	shot(t, ctx, "1-home")
 	open(t, ctx, base+"/import")
 	waitJS(t, ctx, "case types and the case index", `document.querySelectorAll('#case-type option').length >= 4 && document.getElementById('index-state').textContent.includes('existing cases (as of') && !document.getElementById('check-btn').disabled`)
@@ -374,13 +380,7 @@ func TestBrowser_ReadingSettings(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "households.csv")
 	// "Kraków" and "São Tomé" in Windows-1252, as Excel's "CSV" saves them.
 	_ = os.WriteFile(file, []byte("external_id;name;village\r\nHH-8001;Nowak household;Krak\xf3w\r\nHH-8002;Silva household;S\xe3o Tom\xe9\r\n"), 0o644)
-	open(t, ctx, base+"/login")
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("login-email")),
-		chromedp.SendKeys(chromedp.ID("login-email"), "admin@demo.example"), chromedp.SendKeys(chromedp.ID("login-password"), pw),
-		chromedp.Click(chromedp.ID("login-btn"))); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, ctx, "home", `!!document.getElementById('start-import')`)
+	signIn(t, ctx, base, pw)
 	open(t, ctx, base+"/import")
 	waitJS(t, ctx, "the import page", `document.getElementById('index-state').textContent.includes('existing cases (as of') && !document.getElementById('check-btn').disabled`)
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{file}), chromedp.Click(chromedp.ID("check-btn"))); err != nil {
