@@ -353,7 +353,11 @@ func TestBrowser_Keyboard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("2024-02-28"+kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ctx, "the date fixed", `!document.querySelector('td.bad[data-col="date_registered"]') && !!document.querySelector('button.fix')`)
+	waitJS(t, ctx, "the date fixed", `!document.querySelector('#grid input') && !document.querySelector('td.bad[data-col="date_registered"]') && !!document.querySelector('button.fix')`)
+	// The grid was redrawn with the new verdict; the keyboard focus stayed on the edited cell.
+	if id := js[string](t, ctx, `document.activeElement ? document.activeElement.id : ''`); !strings.HasPrefix(id, "cell-") {
+		t.Errorf("after the re-check the focus is on %q, not the edited cell", id)
+	}
 	// The address's suggested fix, from the keyboard: focus the button, Enter.
 	js[bool](t, ctx, `(document.querySelector('button.fix').focus(), true)`)
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {

@@ -96,6 +96,26 @@
     };
   }
 
+  // The review grid is redrawn as one piece of HTML (app/ui renderGrid),
+  // which drops the keyboard focus with the old cells: it goes back to the
+  // cell or button of the same id, unless the person moved it elsewhere.
+  let gridFocus = "";
+  document.addEventListener("focusin", (e) => {
+    const t = e.target;
+    gridFocus = t && t.id && t.closest && t.closest("#grid") ? t.id : "";
+  });
+  document.addEventListener("focusout", (e) => {
+    const t = e.target;
+    queueMicrotask(() => { if (t.isConnected && document.activeElement !== t) gridFocus = ""; });
+  });
+  new MutationObserver(() => {
+    const a = document.activeElement;
+    if (!gridFocus || (a && a !== document.body)) return;
+    // A closed cell editor (edit-cell-…) gives the focus back to its cell.
+    const el = document.getElementById(gridFocus) || document.getElementById(gridFocus.replace(/^edit-/, ""));
+    if (el) el.focus();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   window.casegate = {
     // check reads the chosen files and checks them in the worker; onMessage
     // receives JSON strings: {type: progress|result|error|crash, ...}.

@@ -1056,10 +1056,10 @@ func (p *importPage) gridHTML(idx []int) string {
 			rowLevel = append(rowLevel, is.Message)
 		}
 		b.WriteString(`<td class="reasons">` + esc(strings.Join(rowLevel, " ")))
-		for _, is := range r.Issues {
+		for k, is := range r.Issues {
 			if is.Suggestion != "" && is.Column != "" && is.Code == model.CodeBadAddress {
-				fmt.Fprintf(&b, `<button class="fix" data-plan="%d" data-column="%s" data-value="%s" title="%s">%s</button>`,
-					pi, esc(is.Column), esc(is.Suggestion), esc(is.Message), esc("Use "+is.Suggestion))
+				fmt.Fprintf(&b, `<button id="fix-%d-%d" class="fix" data-plan="%d" data-column="%s" data-value="%s" title="%s">%s</button>`,
+					pi, k, pi, esc(is.Column), esc(is.Suggestion), esc(is.Message), esc("Use "+is.Suggestion))
 			}
 		}
 		b.WriteString("</td></tr>")

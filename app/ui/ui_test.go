@@ -262,7 +262,7 @@ func TestGridHTML(t *testing.T) {
 	for _, want := range []string{
 		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`,
 		`id="cell-0-1" class="bad" data-col="address" tabindex="0" title="ZIP 90210 is in &#34;CA&#34;"`,
-		`<button class="fix" data-plan="0" data-column="address" data-value="1 Main St, Denver, CA, 90210, US"`,
+		`<button id="fix-0-0" class="fix" data-plan="0" data-column="address" data-value="1 Main St, Denver, CA, 90210, US"`,
 		`<tr style="height:28px" data-row="2">`,
 	} {
 		if !strings.Contains(h, want) {
