@@ -59,8 +59,8 @@ func buildWeb(t *testing.T) string {
 
 func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
 	t.Helper()
-	path := "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
+	path, err := exec.LookPath("chromium") // Debian's package
+	if err != nil {
 		if os.Getenv("CASEGATE_CI") != "" {
 			t.Fatal("chromium is not installed (.ci/run installs it)")
 		}
@@ -207,6 +207,9 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	}
 	if !js[bool](t, ctx, `!!document.getElementById('errors-btn')`) {
 		t.Error("no error file download")
+	} else {
+		js[bool](t, ctx, `(document.getElementById('errors-btn').click(), true)`)
+		waitJS(t, ctx, "the error file", `document.getElementById('status').textContent.includes('error file was downloaded')`)
 	}
 	// Ignoring a column re-checks at once.
 	js[bool](t, ctx, `(() => { const s = document.querySelector('#mapping select[data-column="village"]'); s.value = 'ignore'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)

@@ -165,6 +165,12 @@
     },
     // loadCases reads a case export into the worker for parent matching;
     // onMessage gets {type: "cases", count, files} or {type: "cases", error}.
+    // errors asks the worker for the error csv of the last check;
+    // onMessage gets {type: "errors", csv}.
+    errors(onMessage) {
+      listener = onMessage;
+      post({ type: "errors" });
+    },
     loadCases(inputId, onMessage) {
       listener = onMessage;
       readFiles(inputId)

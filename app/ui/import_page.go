@@ -84,13 +84,7 @@ type savedWork struct {
 }
 
 // cellEdit is one changed cell, sent to the worker, which keeps the tables.
-type cellEdit struct {
-	File  string `json:"file"`
-	Sheet string `json:"sheet"`
-	Row   int    `json:"row"`
-	Col   int    `json:"col"`
-	Value string `json:"value"`
-}
+type cellEdit = tablewire.Edit
 
 // setCell changes a cell of the grid and records the edit.
 func (p *importPage) setCell(ti, ri, col int, v string) {
@@ -152,13 +146,10 @@ func (p *importPage) OnNav(ctx app.Context) {
 	p.searchField, p.onError, p.createNew = "external_id", "skip", true
 	whoAmI(ctx, func(ctx app.Context, m me) {
 		p.me = m
-		callAPI(ctx, "GET", "/a/"+m.Domain+"/api/case-types/", nil, nil, func(ctx app.Context, status int, body []byte) {
-			var out struct {
-				CaseTypes []casetype.CaseType `json:"case_types"`
-			}
-			if status == 200 && json.Unmarshal(body, &out) == nil {
-				p.caseTypes = out.CaseTypes
-				ctx.LocalStorage().Set("casegate.caseTypes", out.CaseTypes)
+		getCaseTypes(ctx, m.Domain, func(ctx app.Context, types []casetype.CaseType, _ error) {
+			if types != nil {
+				p.caseTypes = types
+				ctx.LocalStorage().Set("casegate.caseTypes", types)
 			} else {
 				_ = ctx.LocalStorage().Get("casegate.caseTypes", &p.caseTypes)
 				if len(p.caseTypes) == 0 {
@@ -276,6 +267,7 @@ type workerMessage struct {
 	Done, Total                     float64
 	Tables, Plan, Verdicts          string
 	Mappings, Files, Error, Preview string
+	CSV                             string
 	Count                           int
 }
 
@@ -298,7 +290,7 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			}
 			return 0
 		}
-		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"),
+		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"), CSV: str("csv"),
 			Tables: str("tables"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
 		// Progress comes every 1% of the file; each update redraws the
@@ -324,6 +316,9 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				// commit button go; what was read, if anything, is previewed.
 				p.plan, p.preview = nil, nil
 				_ = json.Unmarshal([]byte(m.Preview), &p.preview)
+			case "errors":
+				cg().Call("download", "casegate-errors.csv", m.CSV)
+				p.status = "The error file was downloaded."
 			case "need_tables": // the worker restarted: it needs the tables again
 				cg().Call("recheck", p.request(true), p.listener(), p.workKey())
 			case "restore": // nothing was kept after all
@@ -528,45 +523,11 @@ func (p *importPage) pollProgress(ctx app.Context) {
 }
 
 // downloadErrors saves the rows that will not be imported, with reasons, as
-// csv, made in the page (it works offline).
+// csv: the worker writes it with shared/errfile (the check command's and
+// the server's error csv), so it works offline.
 func (p *importPage) downloadErrors(ctx app.Context, e app.Event) {
-	var b strings.Builder
-	q := func(s string) string {
-		if s != "" && strings.ContainsAny(s[:1], "=+-@") {
-			s = "'" + s
-		}
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-	}
-	for _, t := range p.tables {
-		var head []string
-		for _, h := range t.Header {
-			head = append(head, q(h))
-		}
-		b.WriteString(q("file") + "," + q("row") + "," + strings.Join(head, ",") + "," + q("casegate_errors") + "\n")
-		for _, r := range p.plan.Rows {
-			if r.File != t.File || r.Sheet != t.Sheet || (r.Action != "error" && r.Action != "skip") {
-				continue
-			}
-			ti, ri := tableIndex(p.tables, r)
-			if ti < 0 {
-				continue
-			}
-			var cells, reasons []string
-			for ci := range t.Header {
-				v := ""
-				if ci < len(p.tables[ti].Rows[ri].Cells) {
-					v = p.tables[ti].Rows[ri].Cells[ci]
-				}
-				cells = append(cells, q(v))
-			}
-			for _, is := range r.Issues {
-				reasons = append(reasons, is.Message)
-			}
-			b.WriteString(q(t.File) + "," + fmt.Sprint(r.Row) + "," + strings.Join(cells, ",") + "," + q(strings.Join(reasons, " ")) + "\n")
-		}
-	}
-	app.Window().Get("casegate").Call("download", "casegate-errors.csv", b.String())
-	p.status = "The error file was downloaded."
+	p.status = "Writing the error file…"
+	cg().Call("errors", p.listener())
 }
 
 // edit changes one cell and re-checks.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -297,18 +298,33 @@ type caseTypesPage struct {
 	status  string
 }
 
+// getCaseTypes asks the server for the domain's case types; types is nil
+// and err says why when it cannot answer (offline, refused).
+func getCaseTypes(ctx app.Context, domain string, done func(ctx app.Context, types []casetype.CaseType, err error)) {
+	callAPI(ctx, "GET", "/a/"+domain+"/api/case-types/", nil, nil, func(ctx app.Context, status int, body []byte) {
+		var out struct {
+			CaseTypes []casetype.CaseType `json:"case_types"`
+		}
+		if status != 200 || json.Unmarshal(body, &out) != nil {
+			done(ctx, nil, errors.New(errorText(status, body)))
+			return
+		}
+		if out.CaseTypes == nil {
+			out.CaseTypes = []casetype.CaseType{}
+		}
+		done(ctx, out.CaseTypes, nil)
+	})
+}
+
 func (p *caseTypesPage) OnNav(ctx app.Context) {
 	whoAmI(ctx, func(ctx app.Context, m me) {
 		p.me = m
-		callAPI(ctx, "GET", "/a/"+m.Domain+"/api/case-types/", nil, nil, func(ctx app.Context, status int, body []byte) {
-			var out struct {
-				CaseTypes []casetype.CaseType `json:"case_types"`
+		getCaseTypes(ctx, m.Domain, func(ctx app.Context, types []casetype.CaseType, err error) {
+			if err != nil {
+				p.status = err.Error()
+				return
 			}
-			if status == 200 && json.Unmarshal(body, &out) == nil {
-				p.types = out.CaseTypes
-			} else {
-				p.status = errorText(status, body)
-			}
+			p.types = types
 		})
 	})
 }

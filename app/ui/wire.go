@@ -27,15 +27,7 @@ type (
 // JSON).
 type rowResult = tablewire.Verdict
 
-type summary struct {
-	Rows      int `json:"rows"`
-	Create    int `json:"create"`
-	Update    int `json:"update"`
-	Unchanged int `json:"unchanged"`
-	Skip      int `json:"skip"`
-	Error     int `json:"error"`
-	Warning   int `json:"warning"`
-}
+type summary = tablewire.Summary
 
 type plan struct {
 	Summary summary     `json:"summary"`

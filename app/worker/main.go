@@ -7,6 +7,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -19,6 +20,7 @@ import (
 	"casegate/shared/api"
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
+	"casegate/shared/errfile"
 	"casegate/shared/mapping"
 	"casegate/shared/model"
 	"casegate/shared/sheet"
@@ -48,13 +50,7 @@ type request struct {
 }
 
 // edit sets one cell.
-type edit struct {
-	File  string `json:"file"`
-	Sheet string `json:"sheet"`
-	Row   int    `json:"row"`
-	Col   int    `json:"col"`
-	Value string `json:"value"`
-}
+type edit = tablewire.Edit
 
 // fileInfo tells the page how a file was read.
 type fileInfo struct {
@@ -78,6 +74,7 @@ type tableMapping struct {
 var (
 	lastFiles  []fileInfo
 	lastTables []engine.Table // the tables of the last check, with the edits applied
+	lastPlan   *engine.Plan   // their plan (for the error file)
 	started    time.Time      // when the request came, for the timings in the result
 )
 
@@ -151,6 +148,18 @@ func handle(msg js.Value) any {
 		return nil
 	case "cases": // a case export dropped into the page (offline matching)
 		loadExport(msg.Get("files"))
+		return nil
+	case "errors": // the rows that will not be imported, as the error csv
+		if lastPlan == nil {
+			fail(errors.New("there is no checked import to write the error file of"))
+			return nil
+		}
+		var b strings.Builder
+		if err := errfile.WriteCSV(&b, lastTables, lastPlan); err != nil {
+			fail(err)
+			return nil
+		}
+		post(map[string]any{"type": "errors", "csv": b.String()})
 		return nil
 	}
 	var req request
@@ -317,6 +326,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	// The page needs the verdicts, not what a commit would write (the
 	// changes, the parents: the hash covers them and the server re-checks),
 	// in the compact form; the plan's JSON keeps the summary and notices.
+	lastPlan = &engine.Plan{Rows: plan.Rows}
 	vs := make([]tablewire.Verdict, len(plan.Rows))
 	for i := range plan.Rows {
 		r := &plan.Rows[i]

@@ -179,3 +179,27 @@ func TestRecheckTime(t *testing.T) {
 		t.Error("the fixed date is still flagged")
 	}
 }
+
+// TestErrorFile: the page's "rows that will not be imported" is the error
+// csv of shared/errfile, written from the tables as edited: the bad row as
+// it was, its reason, formulas neutralised; the good row left out.
+func TestErrorFile(t *testing.T) {
+	posted = nil
+	csv := "external_id,name,dob,sex\nM-1,=HYPERLINK(\"x\"),2001-13-01,female\nM-2,Omondi,1999-05-05,male\n"
+	handle(checkMsg("members.csv", []byte(csv), baseRequest()))
+	lastResult(t)
+	handle(js.ValueOf(map[string]any{"type": "errors"}))
+	last := posted[len(posted)-1]
+	if last.Get("type").String() != "errors" {
+		t.Fatalf("answered %q: %s", last.Get("type").String(), last.Get("message").String())
+	}
+	got := last.Get("csv").String()
+	for _, want := range []string{"external_id,name,dob,sex,casegate_errors\n", `M-1,"'=HYPERLINK(""x"")",2001-13-01,female,"row 2: Column dob: ""2001-13-01"" is not a real date."`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("error csv lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "M-2") {
+		t.Errorf("a good row is in the error file:\n%s", got)
+	}
+}

@@ -17,7 +17,7 @@ import (
 
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
-	"casegate/shared/errfile"
+	"casegate/shared/errfile/errxlsx"
 	"casegate/shared/model"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
@@ -177,7 +177,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return fail("%s", model.MessageOf(err))
 	}
 	if *errorsOut != "" {
-		if err := errfile.WriteFile(*errorsOut, in.Tables, plan); err != nil {
+		if err := errxlsx.WriteFile(*errorsOut, in.Tables, plan); err != nil {
 			return fail("writing %s: %v", *errorsOut, err)
 		}
 	}

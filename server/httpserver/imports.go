@@ -12,6 +12,7 @@ import (
 	"casegate/shared/api"
 	"casegate/shared/engine"
 	"casegate/shared/errfile"
+	"casegate/shared/errfile/errxlsx"
 	"casegate/shared/model"
 )
 
@@ -257,7 +258,7 @@ func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request) erro
 		err = errfile.WriteOutcomesCSV(&buf, rows)
 	case "xlsx":
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = errfile.WriteOutcomesXLSX(&buf, rows)
+		err = errxlsx.WriteOutcomes(&buf, rows)
 	default:
 		return model.Errorf(model.ENotFound, "Error files are .csv or .xlsx.")
 	}

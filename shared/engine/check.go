@@ -784,12 +784,6 @@ func (r *rowVals) set(name, v string) {
 	r.extra[name] = v
 }
 
-// specialFields are the fields setSpecial handles itself; every other field
-// a column maps to is written as a property.
-var specialFields = map[string]bool{"case_id": true, "external_id": true, "name": true, "owner_id": true,
-	"owner_name": true, "parent_id": true, "parent_external_id": true, "parent_type": true,
-	"parent_relationship_type": true, "parent_identifier": true, "close": true, "date_opened": true, "case_type": true}
-
 // name is the field or property a column's values go to.
 func (col *column) name() string {
 	if col.kind == spec.MapProperty {
@@ -805,7 +799,7 @@ func writesProperty(col *column) bool {
 	case spec.MapProperty:
 		return col.property != ""
 	case spec.MapField:
-		return col.field != "" && !specialFields[col.field]
+		return col.field != "" && !casetype.IsSpecial(col.field) // setSpecial handles those
 	}
 	return false
 }

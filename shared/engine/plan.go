@@ -2,6 +2,7 @@ package engine
 
 import (
 	"casegate/shared/model"
+	"casegate/shared/tablewire"
 )
 
 // Action is what committing a row will do.
@@ -81,15 +82,7 @@ type Notice struct {
 }
 
 // Summary counts rows by action.
-type Summary struct {
-	Rows      int `json:"rows"`
-	Create    int `json:"create"`
-	Update    int `json:"update"`
-	Unchanged int `json:"unchanged"`
-	Skip      int `json:"skip"`
-	Error     int `json:"error"`
-	Warning   int `json:"warning"` // rows with at least one warning
-}
+type Summary = tablewire.Summary
 
 // Plan is the deterministic outcome of checking an import: the same input
 // gives a byte-identical plan (and Hash) on every platform, which is how the

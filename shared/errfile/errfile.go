@@ -1,19 +1,15 @@
 // Package errfile writes the error file of an import: the rows that will not
-// be imported, exactly as they were, plus the reasons. csv gets a reason
-// column; xlsx also marks each bad cell and puts the reason in its comment,
-// so a person can fix the rows in a spreadsheet program and import them again.
+// be imported, exactly as they were, plus the reasons, as csv with a reason
+// column. Package errxlsx writes the workbook with the bad cells marked; it
+// is apart because excelize would add 0.9 MB to the reader worker, which
+// writes the page's csv with this package.
 package errfile
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"casegate/shared/api"
 	"casegate/shared/engine"
@@ -24,16 +20,16 @@ import (
 // ReasonColumn is the header of the added column.
 const ReasonColumn = "casegate_errors"
 
-// badRow is one row to write with its reasons.
-type badRow struct {
-	table  int
-	cells  []string
-	reason string
-	bad    map[string]string // column header → message
+// Row is one row of an error file: its cells as they were, the reason, and
+// the message of each bad cell by column header.
+type Row struct {
+	Cells  []string
+	Reason string
+	Bad    map[string]string
 }
 
-// collect lists, per table, the rows that have errors or are skipped.
-func collect(tables []engine.Table, p *engine.Plan) [][]badRow {
+// Rows lists, per table, the rows that have errors or are skipped.
+func Rows(tables []engine.Table, p *engine.Plan) [][]Row {
 	type key struct {
 		file, sheet string
 		row         int
@@ -43,16 +39,16 @@ func collect(tables []engine.Table, p *engine.Plan) [][]badRow {
 		r := &p.Rows[i]
 		byKey[key{r.File, r.Sheet, r.Row}] = r
 	}
-	out := make([][]badRow, len(tables))
+	out := make([][]Row, len(tables))
 	for ti, t := range tables {
 		for _, row := range t.Rows {
 			r := byKey[key{t.File, t.Sheet, row.Num}]
 			if r == nil || (r.Action != engine.ActionError && r.Action != engine.ActionSkip) {
 				continue
 			}
-			b := badRow{table: ti, bad: map[string]string{}}
+			b := Row{Bad: map[string]string{}}
 			for _, c := range row.Cells {
-				b.cells = append(b.cells, c.Value)
+				b.Cells = append(b.Cells, c.Value)
 			}
 			var reasons []string
 			for _, is := range r.Issues {
@@ -61,32 +57,14 @@ func collect(tables []engine.Table, p *engine.Plan) [][]badRow {
 				}
 				reasons = append(reasons, is.Message)
 				if is.Column != "" {
-					b.bad[is.Column] += is.Message + " "
+					b.Bad[is.Column] += is.Message + " "
 				}
 			}
-			b.reason = fmt.Sprintf("row %d: %s", row.Num, strings.Join(reasons, " "))
+			b.Reason = fmt.Sprintf("row %d: %s", row.Num, strings.Join(reasons, " "))
 			out[ti] = append(out[ti], b)
 		}
 	}
 	return out
-}
-
-// WriteFile writes the error file; the extension (.csv or .xlsx) picks the format.
-func WriteFile(path string, tables []engine.Table, p *engine.Plan) error {
-	var buf bytes.Buffer
-	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		err = WriteCSV(&buf, tables, p)
-	case ".xlsx":
-		err = WriteXLSX(&buf, tables, p)
-	default:
-		return fmt.Errorf("the error file must end in .csv or .xlsx")
-	}
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // WriteCSV writes every table's bad rows under one header: the union of the
@@ -119,18 +97,18 @@ func WriteCSV(w io.Writer, tables []engine.Table, p *engine.Plan) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for ti, rows := range collect(tables, p) {
+	for ti, rows := range Rows(tables, p) {
 		for _, b := range rows {
 			rec := make([]string, len(header))
 			if multi {
 				rec[0], rec[1] = tables[ti].File, tables[ti].Sheet
 			}
-			for ci, v := range b.cells {
+			for ci, v := range b.Cells {
 				if ci < len(pos[ti]) {
 					rec[pos[ti][ci]] = Neutralize(v)
 				}
 			}
-			rec[len(rec)-1] = b.reason
+			rec[len(rec)-1] = b.Reason
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
@@ -138,81 +116,6 @@ func WriteCSV(w io.Writer, tables []engine.Table, p *engine.Plan) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// WriteXLSX writes one sheet per table with the bad cells filled red and
-// commented.
-func WriteXLSX(w io.Writer, tables []engine.Table, p *engine.Plan) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bad, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
-	if err != nil {
-		return err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	used := map[string]bool{}
-	for ti, rows := range collect(tables, p) {
-		t := tables[ti]
-		name := sheetName(t.Sheet, used)
-		if ti == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		header := append(append([]string{}, t.Header...), ReasonColumn)
-		for ci, h := range header {
-			cell, _ := excelize.CoordinatesToCellName(ci+1, 1)
-			if err := f.SetCellStr(name, cell, h); err != nil {
-				return err
-			}
-			_ = f.SetCellStyle(name, cell, cell, bold)
-		}
-		for ri, b := range rows {
-			rn := ri + 2
-			for ci := range t.Header {
-				v := ""
-				if ci < len(b.cells) {
-					v = b.cells[ci]
-				}
-				cell, _ := excelize.CoordinatesToCellName(ci+1, rn)
-				if err := f.SetCellStr(name, cell, v); err != nil { // text: keeps leading zeros and never runs formulas
-					return err
-				}
-				if msg, ok := b.bad[strings.TrimSpace(t.Header[ci])]; ok {
-					_ = f.SetCellStyle(name, cell, cell, bad)
-					_ = f.AddComment(name, excelize.Comment{Cell: cell, Author: "casegate", Text: strings.TrimSpace(msg)})
-				}
-			}
-			cell, _ := excelize.CoordinatesToCellName(len(t.Header)+1, rn)
-			if err := f.SetCellStr(name, cell, b.reason); err != nil {
-				return err
-			}
-		}
-	}
-	return f.Write(w)
-}
-
-func sheetName(s string, used map[string]bool) string {
-	r := strings.NewReplacer(":", "_", "\\", "_", "/", "_", "?", "_", "*", "_", "[", "_", "]", "_")
-	s = r.Replace(s)
-	if s == "" {
-		s = "errors"
-	}
-	if len([]rune(s)) > 28 {
-		s = string([]rune(s)[:28])
-	}
-	base, n := s, 2
-	for used[s] {
-		s = fmt.Sprintf("%s %d", base, n)
-		n++
-	}
-	used[s] = true
-	return s
 }
 
 // Neutralize stops a spreadsheet program from running a cell as a formula
@@ -246,8 +149,8 @@ func isNumber(v string) bool {
 	return seenDigit
 }
 
-// fromOutcomes rebuilds tables and a plan from an import's stored results.
-func fromOutcomes(rows []api.RowOutcome) ([]engine.Table, *engine.Plan) {
+// FromOutcomes rebuilds tables and a plan from an import's stored results.
+func FromOutcomes(rows []api.RowOutcome) ([]engine.Table, *engine.Plan) {
 	var tables []engine.Table
 	idx := map[[2]string]int{}
 	p := &engine.Plan{}
@@ -274,12 +177,6 @@ func fromOutcomes(rows []api.RowOutcome) ([]engine.Table, *engine.Plan) {
 
 // WriteOutcomesCSV writes the error file of a stored import.
 func WriteOutcomesCSV(w io.Writer, rows []api.RowOutcome) error {
-	t, p := fromOutcomes(rows)
+	t, p := FromOutcomes(rows)
 	return WriteCSV(w, t, p)
-}
-
-// WriteOutcomesXLSX writes the error workbook of a stored import.
-func WriteOutcomesXLSX(w io.Writer, rows []api.RowOutcome) error {
-	t, p := fromOutcomes(rows)
-	return WriteXLSX(w, t, p)
 }

@@ -4,7 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
+
+	"casegate/shared/value"
 )
 
 type stylesXML struct {
@@ -153,47 +154,16 @@ func formatDate(v string, kind fmtKind, date1904 bool) (string, Kind) {
 		}
 		return pad2(secs/3600) + ":" + pad2(secs/60%60) + ":" + pad2(secs%60), KindDate
 	}
-	t, ok := serialTime(f, date1904)
-	if !ok {
+	// value.FromSerial is the one reading of serials (the 1900 leap-year bug,
+	// the 1904 system), shared with the engine's date columns.
+	d, err := value.FromSerial(f, date1904)
+	if err != nil {
 		return formatNumber(v), KindNumber
 	}
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
-		return t.Format("2006-01-02"), KindDate
+	if !d.HasTime {
+		return d.String(), KindDate
 	}
-	return t.Format("2006-01-02 15:04:05"), KindDate
-}
-
-// serialTime converts an Excel serial day number, rounded to the second.
-// 1900 system: serial 1 is 1900-01-01 and Excel counts a 29 February 1900
-// that never was (serial 60, refused), so serials from 61 on are one day
-// ahead of a plain count from 1899-12-31. 1904 system: serial 0 is
-// 1904-01-01, so serial 1 is 1904-01-02.
-func serialTime(serial float64, date1904 bool) (time.Time, bool) {
-	if math.IsNaN(serial) || serial < 0 || serial >= 2958466 || (!date1904 && serial < 1) {
-		return time.Time{}, false
-	}
-	days := math.Floor(serial)
-	secs := int64(math.Round((serial - days) * 86400))
-	if secs == 86400 {
-		days++
-		secs = 0
-	}
-	var base time.Time
-	switch {
-	case date1904:
-		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
-	case days == 60:
-		return time.Time{}, false
-	case days < 60:
-		base = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
-	default:
-		base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	}
-	t := base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second)
-	if t.Year() > 9999 {
-		return time.Time{}, false
-	}
-	return t, true
+	return strings.Replace(d.String(), "T", " ", 1), KindDate
 }
 
 func pad2(n int) string {

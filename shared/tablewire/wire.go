@@ -1,0 +1,23 @@
+package tablewire
+
+// Edit is one cell the person changed on the page, sent to the worker,
+// which keeps the tables and applies it (a few bytes, not the rows again).
+type Edit struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet"`
+	Row   int    `json:"row"`
+	Col   int    `json:"col"`
+	Value string `json:"value"`
+}
+
+// Summary counts a plan's rows by action (engine.Summary; here so the page
+// reads it without the engine).
+type Summary struct {
+	Rows      int `json:"rows"`
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Skip      int `json:"skip"`
+	Error     int `json:"error"`
+	Warning   int `json:"warning"` // rows with at least one warning
+}
