@@ -170,7 +170,7 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	hh := filepath.Join(files, "households.csv")
 	mm := filepath.Join(files, "members.csv")
 	_ = os.WriteFile(hh, []byte("external_id,name,village,address\nHH-9001,Atieno household,Kisumu,\"1 Main St, Denver, CO, 90210, US\"\nHH-9002,Baraka household,Nakuru,\"12 Moi Ave, Nairobi, , 00100, KE\"\n"), 0o644)
-	_ = os.WriteFile(mm, []byte("external_id,name,parent_external_id,parent_type,dob,sex\nM-9001,Akinyi,HH-9002,household,2001-13-01,female\nM-9002,Omondi,HH-0007,household,1999-05-05,male\nM-9003,Wafula,HH-9001,household,1998-04-04,male\n"), 0o644)
+	_ = os.WriteFile(mm, []byte("external_id,name,parent_external_id,parent_type,dob,sex\nM-9001,Akinyi,HH-9002,household,2001-13-01,female\nM-9002,Omondi,HH-0007,household,1999-05-05,male\nM-9003,Wafula,HH-9001,household,1998-04-04,male\nM-9004,Njeri,HH-7777,household,2000-01-01,female\n"), 0o644)
 
 	signIn(t, ctx, base, pw)
 	shot(t, ctx, "1-home")
@@ -190,8 +190,13 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if !strings.Contains(addrReason, "California") {
 		t.Errorf("bad address cell: %q", addrReason)
 	}
-	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
-		t.Errorf("parent picker candidates: %d, want 2", n)
+	// HH-0007 is two households, and the offer of a new one; HH-7777 is
+	// nobody, so only the offer.
+	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker li[data-key="HH-0007"] .pick-all').length`); n != 3 {
+		t.Errorf("parent picker candidates for HH-0007: %d, want 3", n)
+	}
+	if b := js[string](t, ctx, `Array.from(document.querySelectorAll('#parent-picker li[data-key="HH-7777"] .pick-all')).map(b => b.textContent).join('|')`); b != "Create for every row with HH-7777" {
+		t.Errorf("parent picker for the missing HH-7777: %q", b)
 	}
 	// The mapping (opened) shows every column; the address problem offers its fix.
 	js[bool](t, ctx, `(document.querySelector('#mapping summary').click(), true)`)
@@ -231,12 +236,15 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	if v := js[string](t, ctx, `document.querySelector('#mapping select[data-column="village"]').value`); v != "ignore" {
 		t.Errorf("after a reload the village column maps to %q, want ignore", v)
 	}
-	// Pick the parent for every row with HH-0007.
+	// A new household for HH-7777, then an existing one for every row with HH-0007.
+	js[bool](t, ctx, `(document.querySelector('#parent-picker li[data-key="HH-7777"] .pick-all').click(), true)`)
+	waitJS(t, ctx, "the new parent chosen", `!document.querySelector('#parent-picker li[data-key="HH-7777"]') && !!document.querySelector('#parent-picker li[data-key="HH-0007"]')`)
 	js[bool](t, ctx, `(document.querySelector('#parent-picker .pick-all').click(), true)`)
 	waitJS(t, ctx, "the parent chosen", `!document.getElementById('parent-picker')`)
 	label := js[string](t, ctx, `document.getElementById('commit-btn').textContent`)
-	// HH-9001 (bad address) and its child M-9003 are skipped; 3 cases commit.
-	if label != "Commit 3 cases; 2 rows will be skipped" {
+	// HH-9001 (bad address) and its child M-9003 are skipped; 4 rows and
+	// the new HH-7777 commit.
+	if label != "Commit 4 cases and 1 new parent; 2 rows will be skipped" {
 		t.Errorf("commit button: %q", label)
 	}
 	shot(t, ctx, "3-fixed")
@@ -245,7 +253,7 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	}
 	waitJS(t, ctx, "the commit", `!!document.getElementById('commit-result')`)
 	status := js[string](t, ctx, `document.getElementById('status').textContent`)
-	if !strings.Contains(status, "3 created") {
+	if !strings.Contains(status, "5 created") {
 		t.Errorf("status after commit: %q", status)
 	}
 	shot(t, ctx, "4-committed")
@@ -254,8 +262,8 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	// The import's detail lists every row with its result.
 	js[bool](t, ctx, `(document.querySelector('#history .detail-btn').click(), true)`)
 	waitJS(t, ctx, "the import detail", `!!document.getElementById('import-detail')`)
-	if n := js[int](t, ctx, `document.querySelectorAll('#import-detail tbody tr').length`); n != 5 {
-		t.Errorf("import detail rows: %d, want 5", n)
+	if n := js[int](t, ctx, `document.querySelectorAll('#import-detail tbody tr').length`); n != 6 {
+		t.Errorf("import detail rows: %d, want 6", n)
 	}
 	if href := js[string](t, ctx, `document.querySelector('#import-detail a[href$="errors.xlsx"]').getAttribute('href')`); !strings.HasSuffix(href, "/errors.xlsx") {
 		t.Errorf("error workbook link: %q", href)
@@ -263,7 +271,7 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	js[bool](t, ctx, `(document.querySelector('#history .undo-btn').click(), true)`)
 	waitJS(t, ctx, "the undo confirmation", `!!document.getElementById('undo-btn')`)
 	confirm := js[string](t, ctx, `document.getElementById('undo-confirm').textContent`)
-	if !strings.Contains(confirm, "removes 3 cases") {
+	if !strings.Contains(confirm, "removes 5 cases") {
 		t.Errorf("undo confirmation: %q", confirm)
 	}
 	shot(t, ctx, "5-undo")
@@ -283,12 +291,12 @@ func TestBrowser_ImportFlow(t *testing.T) {
 	}
 	waitJS(t, ctx, "the offline check", `!!document.getElementById('summary')`)
 	shot(t, ctx, "6-offline")
-	if n := js[int](t, ctx, `document.querySelectorAll('#grid tr[data-row]').length`); n != 3 {
-		t.Errorf("offline grid rows: %d, want 3", n)
+	if n := js[int](t, ctx, `document.querySelectorAll('#grid tr[data-row]').length`); n != 4 {
+		t.Errorf("offline grid rows: %d, want 4", n)
 	}
 	// Offline, the cached case index still finds HH-0007 twice.
-	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker .pick-all').length`); n != 2 {
-		t.Errorf("offline parent candidates: %d, want 2", n)
+	if n := js[int](t, ctx, `document.querySelectorAll('#parent-picker li[data-key="HH-0007"] .pick-all').length`); n != 3 {
+		t.Errorf("offline parent candidates: %d, want 3 (two households and a new one)", n)
 	}
 }
 

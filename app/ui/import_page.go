@@ -567,7 +567,7 @@ func (p *importPage) applySuggestion(pi int, column, value string) app.EventHand
 // choose records a parent pick for one row, or for every row with the key.
 func (p *importPage) choose(r rowResult, key, parentType string, c model.Candidate, all bool) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		ch := choice{CaseID: c.CaseID}
+		ch := choice{CaseID: c.CaseID, New: c.New}
 		if c.CaseID == "" && c.Row > 0 {
 			ch.ParentRow = &rowRef{File: c.File, Sheet: c.Sheet, Row: c.Row}
 		}
@@ -578,6 +578,9 @@ func (p *importPage) choose(r rowResult, key, parentType string, c model.Candida
 		}
 		p.choices = append(p.choices, ch)
 		p.status = "Parent chosen; checking again."
+		if c.New {
+			p.status = "A new " + c.CaseType + " " + c.ExternalID + " will be created; checking again."
+		}
 		p.recheck(ctx)
 	}
 }
@@ -1058,38 +1061,67 @@ func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
 	p.editing = &cellRef{pi, ci}
 }
 
-// renderPicker lists the ambiguous parents with their candidates.
+// renderPicker lists the ambiguous and missing parents, one entry per key,
+// with their candidates (and the offer of a new parent, where the engine
+// allows one): a choice applies to the key's first row or to all its rows.
 func (p *importPage) renderPicker() app.UI {
-	var items []app.UI
+	type group struct {
+		r     rowResult
+		is    model.Issue
+		rows  []int
+		ptype string
+	}
+	var groups []*group
+	byKey := map[string]*group{}
 	for _, r := range p.plan.Rows {
 		for _, is := range r.Issues {
-			if is.Code != model.CodeParentAmbiguous {
+			if is.Code != model.CodeParentAmbiguous && (is.Code != model.CodeParentNotFound || len(is.Candidates) == 0) {
 				continue
 			}
-			r, is := r, is
 			ptype := ""
 			if len(is.Candidates) > 0 {
 				ptype = is.Candidates[0].CaseType
 			}
-			var cands []app.UI
-			differ := differingProps(is.Candidates)
-			for _, c := range is.Candidates {
-				c := c
-				desc := candidateText(c, differ)
-				cands = append(cands, app.Li().Body(
-					app.Span().Text(desc+" "),
-					app.Button().Class("pick").Text("Use for this row").OnClick(p.choose(r, is.Value, ptype, c, false)),
-					app.Button().Class("pick-all").Text("Use for every row with "+is.Value).OnClick(p.choose(r, is.Value, ptype, c, true)),
-				))
+			k := r.File + "\x00" + string(is.Code) + "\x00" + ptype + "\x00" + is.Value
+			if g := byKey[k]; g != nil {
+				g.rows = append(g.rows, r.Row)
+				continue
 			}
-			items = append(items, app.Li().Body(app.P().Text(fmt.Sprintf("%s row %d: %s", r.File, r.Row, is.Message)), app.Ul().Body(cands...)))
-			if len(items) >= 20 {
-				break
+			if len(groups) < 20 {
+				g := &group{r: r, is: is, rows: []int{r.Row}, ptype: ptype}
+				byKey[k] = g
+				groups = append(groups, g)
 			}
 		}
 	}
-	if len(items) == 0 {
+	if len(groups) == 0 {
 		return app.Text("")
+	}
+	items := make([]app.UI, 0, len(groups))
+	for _, g := range groups {
+		differ := differingProps(g.is.Candidates)
+		var cands []app.UI
+		for _, c := range g.is.Candidates {
+			verb := "Use"
+			if c.New {
+				verb = "Create"
+			}
+			all := verb + " for every row with " + g.is.Value
+			if len(g.rows) > 1 {
+				all += fmt.Sprintf(" (%d rows)", len(g.rows))
+			}
+			cands = append(cands, app.Li().Body(
+				app.Span().Text(candidateText(c, differ)+" "),
+				app.Button().Class("pick").Text(fmt.Sprintf("%s for row %d", verb, g.r.Row)).OnClick(p.choose(g.r, g.is.Value, g.ptype, c, false)),
+				app.Button().Class("pick-all").Text(all).OnClick(p.choose(g.r, g.is.Value, g.ptype, c, true)),
+			))
+		}
+		rows := "row " + fmt.Sprint(g.rows[0])
+		if len(g.rows) > 1 {
+			rows = "rows " + joinInts(g.rows, 10)
+		}
+		items = append(items, app.Li().Class("pick-group").DataSet("key", g.is.Value).Body(
+			app.P().Text(fmt.Sprintf("%s %s: %s", g.r.File, rows, g.is.Message)), app.Ul().Body(cands...)))
 	}
 	return app.Div().ID("parent-picker").Class("panel").Aria("label", "Choose parents").Body(app.H2().Text("Choose parents"), app.Ul().Body(items...))
 }

@@ -64,6 +64,9 @@ func commitLabel(s summary, onError string) (string, bool) {
 		return "Nothing to commit", true
 	}
 	label := "Commit " + plural(n, "case", "cases")
+	if s.NewParents > 0 {
+		label += " and " + plural(s.NewParents, "new parent", "new parents")
+	}
 	if skipped := s.Error + s.Skip; skipped > 0 {
 		label += "; " + plural(skipped, "row will be skipped", "rows will be skipped")
 	}
@@ -185,6 +188,7 @@ func tableIndex(ts []table, r rowResult) (int, int) {
 // differingProps lists the properties whose values differ among parent
 // candidates: what tells them apart in the picker.
 func differingProps(cands []model.Candidate) []string {
+	cands = slices.DeleteFunc(slices.Clone(cands), func(c model.Candidate) bool { return c.New }) // the offer of a new case has none
 	var keys []string
 	seen := map[string]bool{}
 	for _, c := range cands {
@@ -211,6 +215,9 @@ func differingProps(cands []model.Candidate) []string {
 // candidateText describes a parent candidate in the picker: who it is and
 // the properties that tell it from the others.
 func candidateText(c model.Candidate, differ []string) string {
+	if c.New {
+		return fmt.Sprintf("A new %s case, %s, created by the commit", c.CaseType, c.ExternalID)
+	}
 	if c.Row > 0 {
 		return fmt.Sprintf("%s (%s row %d of this import)", c.Name, c.File, c.Row)
 	}
@@ -234,6 +241,23 @@ func candidateText(c model.Candidate, differ []string) string {
 	}
 	if c.CaseID != "" {
 		b.WriteString(" · " + c.CaseID)
+	}
+	return b.String()
+}
+
+// joinInts lists numbers with commas, the first max of them and then how
+// many more.
+func joinInts(ns []int, max int) string {
+	var b strings.Builder
+	for i, n := range ns {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(ns)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, n)
 	}
 	return b.String()
 }

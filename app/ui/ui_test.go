@@ -35,6 +35,7 @@ func TestCommitLabel(t *testing.T) {
 	}{
 		{summary{Create: 4800, Update: 12, Error: 10, Skip: 2}, "skip", "Commit 4,812 cases; 12 rows will be skipped", false},
 		{summary{Create: 1}, "skip", "Commit 1 case", false},
+		{summary{Create: 3, NewParents: 1, Error: 1}, "skip", "Commit 3 cases and 1 new parent; 1 row will be skipped", false},
 		{summary{Create: 5, Error: 1}, "halt", "Fix 1 row with errors first (on error: halt)", true},
 		{summary{Unchanged: 3}, "skip", "Nothing to commit", true},
 	}
@@ -275,5 +276,16 @@ func TestGridHTML(t *testing.T) {
 	p.editing = &cellRef{plan: 0, col: 0}
 	if s := app.HTMLString(p.renderGrid([]int{0})); !strings.Contains(s, `id="edit-cell-0-0"`) {
 		t.Errorf("editing: no input in %s", s)
+	}
+}
+
+func TestJoinInts(t *testing.T) {
+	for _, c := range []struct {
+		ns   []int
+		want string
+	}{{[]int{3}, "3"}, {[]int{3, 7, 9}, "3, 7, 9"}, {[]int{1, 2, 3, 4}, "1, 2 and 2 more"}} {
+		if got := joinInts(c.ns, 2+len(c.ns)%2*8); got != c.want {
+			t.Errorf("joinInts(%v) = %q, want %q", c.ns, got, c.want)
+		}
 	}
 }

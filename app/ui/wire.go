@@ -47,6 +47,7 @@ type choice struct {
 	Key        string  `json:"key,omitempty"`
 	CaseID     string  `json:"case_id,omitempty"`
 	ParentRow  *rowRef `json:"parent_row,omitempty"`
+	New        bool    `json:"new,omitempty"`
 }
 
 type rowRef struct {

@@ -310,6 +310,9 @@ func WriteText(w io.Writer, p *engine.Plan) {
 }
 
 func describe(c model.Candidate) string {
+	if c.New {
+		return fmt.Sprintf("a new %s case with external id %s (choose it with {\"key\": %q, \"new\": true} in -choices)", c.CaseType, c.ExternalID, c.ExternalID)
+	}
 	var parts []string
 	if c.CaseID != "" {
 		parts = append(parts, "case "+c.CaseID)

@@ -578,3 +578,42 @@ func TestE2E_ViewerAndCookies(t *testing.T) {
 		t.Fatalf("bad login: %d", code)
 	}
 }
+
+// TestE2E_NewParentChosen: two members name a household nobody has; the
+// person chooses "a new household" for that key; the commit creates it once,
+// links both, and undo takes all three away.
+func TestE2E_NewParentChosen(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		body := "external_id,name,parent_external_id,parent_type\nM-1,Ann,HH-NEW,household\nM-2,Ben,HH-NEW,household\n"
+		chk := api.CheckRequest{Tables: tables(t, "members.csv", "member", body), Spec: extSpec,
+			Choices: []engine.Choice{{ParentType: "household", Key: "HH-NEW", New: true}}}
+		code, b := e.do("POST", "/a/one/api/check", e.key, chk, nil)
+		var plan engine.Plan
+		if err := json.Unmarshal(b, &plan); code != 200 || err != nil || plan.Summary.Error != 0 || plan.Summary.NewParents != 1 {
+			t.Fatalf("check: %d %s", code, b)
+		}
+		code, resp := e.send(api.CommitRequest{CheckRequest: chk, FileName: "members.csv", PlanHash: plan.Hash}, "np")
+		if code != 200 || resp.Created != 3 {
+			t.Fatalf("commit: %d %+v, want 3 created (the new household and two members)", code, resp)
+		}
+		hh, _ := e.st.FindCasesByExternalID(context.Background(), e.st.DB(), "one", "household", []string{"HH-NEW"})
+		if len(hh["HH-NEW"]) != 1 {
+			t.Fatalf("households HH-NEW: %+v", hh)
+		}
+		ms, _ := e.st.FindCasesByExternalID(context.Background(), e.st.DB(), "one", "member", []string{"M-1", "M-2"})
+		for _, id := range []string{"M-1", "M-2"} {
+			if m := ms[id]; len(m) != 1 || m[0].Parent == nil || m[0].Parent.CaseID != hh["HH-NEW"][0].CaseID {
+				t.Errorf("%s: %+v, want the new household %s as parent", id, m, hh["HH-NEW"][0].CaseID)
+			}
+		}
+		if code, b := e.do("POST", "/a/one/api/imports/"+resp.ImportID+"/undo", e.key, nil, nil); code != 200 {
+			t.Fatalf("undo: %d %s", code, b)
+		}
+		for _, ct := range []string{"household", "member"} {
+			if n, _ := e.st.CountCases(context.Background(), "one", ct); n != 0 {
+				t.Errorf("%d %s cases left after undo", n, ct)
+			}
+		}
+	})
+}

@@ -293,7 +293,9 @@ func (im *Importer) Commit(ctx context.Context, b Batch) (*Result, error) {
 			Failed: plan.Summary.Error, Skipped: plan.Summary.Skip}
 		caseIDs := map[int]string{}
 		for _, w := range writes {
-			caseIDs[w.Index] = w.After.CaseID
+			if w.Index >= 0 { // not a new parent, which has no row
+				caseIDs[w.Index] = w.After.CaseID
+			}
 		}
 		fin := store.ImportFinish{State: "done", Counts: mustJSON(countsOf(res)), Results: mustJSON(outcomes(plan, caseIDs, b.Tables)),
 			FinishedAt: im.now(), DurationMS: im.now().Sub(start).Milliseconds()}

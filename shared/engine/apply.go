@@ -8,7 +8,7 @@ import (
 
 // Write is one case write of a commit, in commit order.
 type Write struct {
-	Index  int         // into Plan.Rows
+	Index  int         // into Plan.Rows; -1 for a new parent (made for the rows that chose one)
 	Create bool        // a new case; else an update of Before
 	Before *model.Case // the case as it was (updates only)
 	After  model.Case  // the case as the commit leaves it
@@ -19,10 +19,13 @@ type Write struct {
 // now stamps modified_on (and date_opened of new cases without one); owner
 // is the importing user, the owner of new cases that name none. Existing
 // cases are those the plan was checked against, by case id. A child whose
-// parent is created by the same commit gets the parent's new id.
+// parent is created by the same commit gets the parent's new id; a parent
+// chosen to be new is created once per type and key, just before the first
+// row that needs it, with that row's owner.
 func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, owner string) []Write {
-	created := map[RowRef]string{}     // import row → the case id it wrote
-	current := map[string]model.Case{} // cases as earlier writes of this commit left them
+	created := map[RowRef]string{}       // import row → the case id it wrote
+	newParents := map[[2]string]string{} // (type, external id) → the new parent's case id
+	current := map[string]model.Case{}   // cases as earlier writes of this commit left them
 	var out []Write
 	for _, i := range p.Order {
 		r := &p.Rows[i]
@@ -81,6 +84,16 @@ func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, ow
 			id := par.CaseID
 			if id == "" && par.Row != nil {
 				id = created[*par.Row]
+			}
+			if par.Source == SourceNew {
+				k := [2]string{par.CaseType, par.ExternalID}
+				if id = newParents[k]; id == "" {
+					pc := model.Case{CaseID: newID(), CaseType: par.CaseType, ExternalID: par.ExternalID, Name: par.Name, OwnerID: c.OwnerID,
+						DateOpened: now[:min(10, len(now))], ModifiedOn: now, Properties: map[string]string{}}
+					newParents[k], id = pc.CaseID, pc.CaseID
+					current[pc.CaseID] = pc
+					out = append(out, Write{Index: -1, Create: true, After: pc})
+				}
 			}
 			if id != "" {
 				c.Parent = &model.Index{CaseID: id, CaseType: par.CaseType, Relationship: par.Relationship, Identifier: par.Identifier}

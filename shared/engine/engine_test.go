@@ -101,8 +101,8 @@ func TestCheck_ParentsAcrossFiles(t *testing.T) {
 	if pos["h.csv:3"] > pos["m.csv:2"] {
 		t.Errorf("order: parent h.csv:3 at %d after child m.csv:2 at %d", pos["h.csv:3"], pos["m.csv:2"])
 	}
-	// Ambiguous candidates are listed.
-	if r := row(p, "m.csv", 3); len(r.Issues[0].Candidates) != 2 {
+	// Ambiguous candidates are listed, then the offer of a new parent.
+	if r := row(p, "m.csv", 3); len(r.Issues[0].Candidates) != 3 || r.Issues[0].Candidates[1].CaseID != "h3" || !r.Issues[0].Candidates[2].New {
 		t.Errorf("candidates: %+v", r.Issues[0].Candidates)
 	}
 }

@@ -110,6 +110,7 @@ func (x *hasher) issue(is model.Issue) {
 		x.str(c.Sheet)
 		x.int(c.Row)
 		x.props(c.Properties)
+		x.bool(c.New)
 	}
 }
 
@@ -135,9 +136,9 @@ const sealChunk = 8192
 // seal computes the plan's hash.
 func (p *Plan) seal() {
 	x := newHasher()
-	x.str("casegate plan v2")
+	x.str("casegate plan v3")
 	s := p.Summary
-	for _, n := range []int{s.Rows, s.Create, s.Update, s.Unchanged, s.Skip, s.Error, s.Warning} {
+	for _, n := range []int{s.Rows, s.Create, s.Update, s.Unchanged, s.Skip, s.Error, s.Warning, s.NewParents} {
 		x.int(n)
 	}
 	x.str(p.OnError)

@@ -133,17 +133,32 @@ func (c *checker) resolveParents() error {
 			keyName = "case_id"
 		}
 		var pick *parentCand
-		chosen := false
+		chosen, makeNew := false, false
+		var newOffer model.Candidate
+		var whyNot string
+		if len(right) != 1 && len(wrong) == 0 || len(right) > 1 {
+			newOffer, whyNot = c.newParentOffer(r, ptype)
+		}
 		switch {
 		case len(right) == 1:
 			pick = &right[0]
 		case len(right) > 1:
-			if p, ok, msg := c.applyChoice(r, ptype, right); ok {
+			p, ok, isNew, msg := c.applyChoice(r, ptype, right)
+			switch {
+			case ok:
 				pick, chosen = p, true
-			} else {
+			case isNew && whyNot == "":
+				makeNew = true
+			default:
+				if isNew {
+					msg = " (A new parent was chosen, but " + whyNot + ")"
+				}
 				is := r.errorf(model.CodeParentAmbiguous, r.parentCol, r.parentKey, "Parent %s %s matches %d %s cases; choose one.%s", keyName, r.parentKey, len(right), ptype, msg)
 				for _, p := range right {
 					is.Candidates = append(is.Candidates, c.candidate(p))
+				}
+				if whyNot == "" {
+					is.Candidates = append(is.Candidates, newOffer)
 				}
 			}
 		case len(wrong) > 0:
@@ -152,23 +167,40 @@ func (c *checker) resolveParents() error {
 				is.Candidates = append(is.Candidates, c.candidate(p))
 			}
 		default:
+			_, _, isNew, _ := c.applyChoice(r, ptype, nil)
+			if isNew && whyNot == "" {
+				makeNew = true
+				break
+			}
 			where := "in this import or among existing cases"
 			if c.in.Existing == nil {
 				where = "in this import (no existing cases were given to match against)"
 			}
-			r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.", ptype, keyName, r.parentKey, where)
+			msg := ""
+			if isNew {
+				msg = " A new parent was chosen, but " + whyNot
+			}
+			is := r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.%s", ptype, keyName, r.parentKey, where, msg)
+			if whyNot == "" {
+				is.Candidates = append(is.Candidates, newOffer)
+			}
+		}
+		if makeNew {
+			r.res.Parent = &Parent{CaseType: ptype, ExternalID: r.parentKey, Name: r.parentKey, Relationship: r.relation,
+				Identifier: r.identifier, Source: SourceNew, Chosen: true}
+			continue
 		}
 		if pick == nil {
 			continue
 		}
 		par := &Parent{CaseType: ptype, Relationship: r.relation, Identifier: r.identifier, Chosen: chosen}
 		if pick.existing != nil {
-			par.CaseID, par.ExternalID, par.Name, par.Source = pick.existing.CaseID, pick.existing.ExternalID, pick.existing.Name, "existing"
+			par.CaseID, par.ExternalID, par.Name, par.Source = pick.existing.CaseID, pick.existing.ExternalID, pick.existing.Name, SourceExisting
 		}
 		if pick.row >= 0 {
 			pr := c.rows[pick.row]
 			ref := pr.res.Ref()
-			par.Row, par.Source, par.ExternalID = &ref, "import", pr.res.ExternalID
+			par.Row, par.Source, par.ExternalID = &ref, SourceImport, pr.res.ExternalID
 			if pr.change.Name != nil {
 				par.Name = *pr.change.Name
 			}
@@ -185,26 +217,55 @@ func (c *checker) resolveParents() error {
 	return nil
 }
 
-// applyChoice honours a person's pick among ambiguous candidates.
-func (c *checker) applyChoice(r *rowState, ptype string, cands []parentCand) (*parentCand, bool, string) {
+// applyChoice honours a person's pick among ambiguous candidates: the one
+// picked (ok), or a new parent (isNew); else msg says why an earlier pick no
+// longer applies.
+func (c *checker) applyChoice(r *rowState, ptype string, cands []parentCand) (pick *parentCand, ok, isNew bool, msg string) {
 	for _, ch := range c.in.Choices {
 		forRow := ch.Row != nil && *ch.Row == r.res.Ref()
 		forKey := ch.Row == nil && ch.Key == r.parentKey && (ch.ParentType == "" || ch.ParentType == ptype)
 		if !forRow && !forKey {
 			continue
 		}
+		if ch.New {
+			return nil, false, true, ""
+		}
 		for k := range cands {
 			p := &cands[k]
 			if ch.CaseID != "" && p.existing != nil && p.existing.CaseID == ch.CaseID {
-				return p, true, ""
+				return p, true, false, ""
 			}
 			if ch.ParentRow != nil && p.row >= 0 && c.rows[p.row].res.Ref() == *ch.ParentRow {
-				return p, true, ""
+				return p, true, false, ""
 			}
 		}
-		return nil, false, fmt.Sprintf(" (The parent chosen earlier is not one of the candidates any more.)")
+		return nil, false, false, " (The parent chosen earlier is not one of the candidates any more.)"
 	}
-	return nil, false, ""
+	return nil, false, false, ""
+}
+
+// newParentOffer is the candidate that stands for a new parent case, or why
+// the import may not create one: only with create_new_cases on, for a parent
+// named by external id (case ids are made by the commit), of a case type
+// whose required fields a new case with just an external id and a name
+// (the key) satisfies.
+func (c *checker) newParentOffer(r *rowState, ptype string) (model.Candidate, string) {
+	offer := model.Candidate{CaseType: ptype, ExternalID: r.parentKey, Name: r.parentKey, New: true}
+	switch {
+	case !c.sp.CreateNewCases:
+		return offer, "this import does not create new cases (create_new_cases is off)."
+	case r.parentByID:
+		return offer, "the parent is named by case_id, which only an existing case has."
+	case r.parentKey == "":
+		return offer, "the parent's external id is blank."
+	}
+	ct, _ := c.in.Registry.Lookup(ptype)
+	for _, f := range ct.Fields {
+		if f.Required && f.Name != "name" && f.Name != "external_id" {
+			return offer, fmt.Sprintf("a new %s case needs %s, which a parent made from its key would not have; add a row for it.", ptype, labelOf(f))
+		}
+	}
+	return offer, ""
 }
 
 // findCycles flags rows whose import parents lead back to themselves.

@@ -31,7 +31,7 @@ type Parent struct {
 	Name         string  `json:"name,omitempty"`
 	Relationship string  `json:"relationship"`
 	Identifier   string  `json:"identifier"`
-	Source       string  `json:"source"`        // "existing" or "import"
+	Source       string  `json:"source"`        // "existing", "import" or "new" (created by the commit for this key)
 	Row          *RowRef `json:"row,omitempty"` // the import row that creates or updates the parent
 	Chosen       bool    `json:"chosen,omitempty"`
 }
@@ -104,8 +104,15 @@ func (p *Plan) Committable() bool {
 
 func (p *Plan) summarize() {
 	s := Summary{Rows: len(p.Rows)}
+	var news map[[2]string]bool
 	for i := range p.Rows {
 		r := &p.Rows[i]
+		if par := r.Parent; par != nil && par.Source == SourceNew && (r.Action == ActionCreate || r.Action == ActionUpdate) {
+			if news == nil {
+				news = map[[2]string]bool{}
+			}
+			news[[2]string{par.CaseType, par.ExternalID}] = true
+		}
 		switch r.Action {
 		case ActionCreate:
 			s.Create++
@@ -125,8 +132,16 @@ func (p *Plan) summarize() {
 			}
 		}
 	}
+	s.NewParents = len(news)
 	p.Summary = s
 }
+
+// Parent sources.
+const (
+	SourceExisting = "existing"
+	SourceImport   = "import"
+	SourceNew      = "new"
+)
 
 // Report is the check command's JSON report: the plan without the commit
 // details.

@@ -73,6 +73,9 @@ type Candidate struct {
 	Sheet      string            `json:"sheet,omitempty"`
 	Row        int               `json:"row,omitempty"`
 	Properties map[string]string `json:"properties,omitempty"`
+	// New marks the offer of a new case (of CaseType, with ExternalID as
+	// its external id and name), listed when the import may create one.
+	New bool `json:"new,omitempty"`
 }
 
 // Case is a stored case, as in CommCare.

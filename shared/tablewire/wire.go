@@ -20,4 +20,7 @@ type Summary struct {
 	Skip      int `json:"skip"`
 	Error     int `json:"error"`
 	Warning   int `json:"warning"` // rows with at least one warning
+	// NewParents counts the parent cases the commit creates for rows whose
+	// parent was chosen to be new (each key once).
+	NewParents int `json:"new_parents,omitempty"`
 }
