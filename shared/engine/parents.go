@@ -65,6 +65,7 @@ func (c *checker) resolveParents() error {
 			}
 		}
 	}
+	offers := map[[2]string][]model.Candidate{} // a new parent offered, by type and key
 	for i, r := range c.rows {
 		if !r.hasParent || r.res.Action == ActionSkip {
 			continue
@@ -182,7 +183,12 @@ func (c *checker) resolveParents() error {
 			}
 			is := r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.%s", ptype, keyName, r.parentKey, where, msg)
 			if whyNot == "" {
-				is.Candidates = append(is.Candidates, newOffer)
+				// One list per key, shared by its rows (read-only; cap = len).
+				k := [2]string{ptype, r.parentKey}
+				if offers[k] == nil {
+					offers[k] = []model.Candidate{newOffer}
+				}
+				is.Candidates = offers[k]
 			}
 		}
 		if makeNew {

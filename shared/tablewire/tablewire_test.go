@@ -2,6 +2,7 @@ package tablewire
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"casegate/shared/model"
@@ -59,6 +60,24 @@ var verdicts = []Verdict{
 			Candidates: []model.Candidate{{CaseID: "h1", Name: "A", Properties: map[string]string{"village": "K"}}, {File: "h.csv", Sheet: "h", Row: 4}}},
 		{Severity: model.SeverityWarning, Code: model.CodeBadAddress, Column: "address", Value: "1 Main, 12:34", Message: "m", Suggestion: "s,\n"},
 	}},
+	{File: "m.csv", Sheet: "m", Row: 4, Action: "error", CaseType: "member", Issues: []model.Issue{
+		{Severity: model.SeverityError, Code: model.CodeParentNotFound, Column: "parent_external_id", Value: "HH-9", Message: "none",
+			Candidates: []model.Candidate{{CaseType: "household", ExternalID: "HH-9", Name: "HH-9", New: true}}},
+		{Severity: model.SeverityError, Code: model.CodeParentNotFound, Column: "parent_external_id", Value: "HH-8", Message: "an offer unlike the short form",
+			Candidates: []model.Candidate{{CaseType: "household", ExternalID: "HH-8", Name: "Eight", New: true}}},
+	}},
+}
+
+// TestOfferFields: the short form of a new-case offer stands for a
+// candidate with only these fields set; a field added to model.Candidate
+// must be weighed in isOffer.
+func TestOfferFields(t *testing.T) {
+	if n := reflect.TypeOf(model.Candidate{}).NumField(); n != 11 {
+		t.Errorf("model.Candidate has %d fields; isOffer knows 11", n)
+	}
+	if !strings.HasPrefix(candidates(verdicts[len(verdicts)-1].Issues[0]), offerMark) || strings.HasPrefix(candidates(verdicts[len(verdicts)-1].Issues[1]), offerMark) {
+		t.Error("the short form is not used for exactly the lone offer")
+	}
 }
 
 func TestVerdictsRoundTrip(t *testing.T) {

@@ -52,15 +52,35 @@ func EncodeVerdicts(vs []Verdict) string {
 			e.str(is.Value)
 			e.str(is.Message)
 			e.str(is.Suggestion)
-			c := ""
-			if len(is.Candidates) > 0 {
-				j, _ := json.Marshal(is.Candidates)
-				c = string(j)
-			}
-			e.str(c)
+			e.str(candidates(is))
 		}
 	}
 	return b.String()
+}
+
+// offerMark starts the short form of the most common candidate list: only
+// the offer of a new case named by the issue's value (every missing parent
+// has it; JSON for each cost the page a json.Unmarshal per row).
+const offerMark = "*"
+
+// candidates is an issue's candidates as written: "", the short form of a
+// lone offer, or JSON.
+func candidates(is model.Issue) string {
+	switch cs := is.Candidates; {
+	case len(cs) == 0:
+		return ""
+	case len(cs) == 1 && isOffer(cs[0], is.Value):
+		return offerMark + cs[0].CaseType
+	}
+	j, _ := json.Marshal(is.Candidates)
+	return string(j)
+}
+
+// isOffer reports whether c is exactly the short form's candidate
+// (TestOfferFields fails when model.Candidate grows a field not weighed here).
+func isOffer(c model.Candidate, value string) bool {
+	return c.New && c.ExternalID == value && c.Name == value && c.CaseID == "" && c.OwnerID == "" && c.DateOpened == "" &&
+		c.File == "" && c.Sheet == "" && c.Row == 0 && c.Properties == nil
 }
 
 // DecodeVerdicts reads the compact form. Texts are slices of s.
@@ -92,7 +112,9 @@ func DecodeVerdicts(s string) ([]Verdict, error) {
 			is.Severity, is.Code = model.Severity(d.str()), model.Code(d.str())
 			is.Column, is.Value, is.Message, is.Suggestion = d.str(), d.str(), d.str(), d.str()
 			if c := d.str(); c != "" && d.err == nil {
-				if err := json.Unmarshal([]byte(c), &is.Candidates); err != nil || len(is.Candidates) == 0 {
+				if strings.HasPrefix(c, offerMark) {
+					is.Candidates = []model.Candidate{{CaseType: c[len(offerMark):], ExternalID: is.Value, Name: is.Value, New: true}}
+				} else if err := json.Unmarshal([]byte(c), &is.Candidates); err != nil || len(is.Candidates) == 0 {
 					return nil, errBad
 				}
 			}
