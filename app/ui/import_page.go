@@ -267,7 +267,7 @@ type workerMessage struct {
 	Done, Total                     float64
 	Tables, Plan, Verdicts          string
 	Mappings, Files, Error, Preview string
-	CSV                             string
+	CSV, Hash                       string
 	Count                           int
 }
 
@@ -290,7 +290,7 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			}
 			return 0
 		}
-		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"), CSV: str("csv"),
+		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"), CSV: str("csv"), Hash: str("hash"),
 			Tables: str("tables"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
 		// Progress comes every 1% of the file; each update redraws the
@@ -316,6 +316,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				// commit button go; what was read, if anything, is previewed.
 				p.plan, p.preview = nil, nil
 				_ = json.Unmarshal([]byte(m.Preview), &p.preview)
+			case "hash": // follows its result: the worker hashes once the page has the plan
+				if p.plan != nil && p.plan.Hash == "" {
+					p.plan.Hash = m.Hash
+				}
 			case "errors":
 				cg().Call("download", "casegate-errors.csv", m.CSV)
 				p.status = "The error file was downloaded."
@@ -411,6 +415,11 @@ func (p *importPage) doCommit(ctx app.Context, e app.Event) { p.commitNow(ctx) }
 
 func (p *importPage) commitNow(ctx app.Context) {
 	if p.plan == nil || p.busy {
+		return
+	}
+	if p.plan.Hash == "" { // the worker is still hashing what the page shows (a tenth of a second)
+		p.status = "Finishing the check…"
+		ctx.After(100*time.Millisecond, p.commitNow)
 		return
 	}
 	p.waiting = 0

@@ -15,6 +15,9 @@ import (
 	"casegate/shared/api"
 	"casegate/shared/benchdata"
 	"casegate/shared/casetype"
+	"casegate/shared/engine"
+	"casegate/shared/sheet"
+	"casegate/shared/spec"
 	"casegate/shared/tablewire"
 )
 
@@ -152,6 +155,7 @@ func TestRecheckTime(t *testing.T) {
 	handle(checkMsg("members.csv", buf.Bytes(), baseRequest()))
 	res := lastResult(t)
 	first := time.Since(start)
+	t.Logf("first answer after %d ms (read %d ms, check %d ms)", res.Get("total_ms").Int(), res.Get("read_ms").Int(), res.Get("check_ms").Int())
 	var tables []api.Table
 	if err := decodeTables(res.Get("tables").String(), &tables); err != nil {
 		t.Fatal(err)
@@ -201,5 +205,39 @@ func TestErrorFile(t *testing.T) {
 	}
 	if strings.Contains(got, "M-2") {
 		t.Errorf("a good row is in the error file:\n%s", got)
+	}
+}
+
+// TestHashFollowsResult: the worker answers first and hashes after; the
+// hash it posts is the plan hash the engine gives the same import (what the
+// server compares at commit).
+func TestHashFollowsResult(t *testing.T) {
+	body := "external_id,name,parent_external_id,dob\nM-1,Ann,HH-1,2001-02-03\nM-2,Ben,,1990-13-01\n"
+	posted = nil
+	handle(checkMsg("members.csv", []byte(body), baseRequest()))
+	var got string
+	for i, m := range posted {
+		if m.Get("type").String() == "hash" {
+			if i == 0 || posted[i-1].Get("type").String() != "result" {
+				t.Error("the hash does not follow the result")
+			}
+			got = m.Get("hash").String()
+		}
+	}
+	if strings.Contains(lastResult(t).Get("plan").String(), `"hash":"`+got) {
+		t.Error("the result already carries the hash")
+	}
+	reg := casetype.NewRegistry(casetype.Builtins()...)
+	book, err := sheet.Read("members.csv", []byte(body), sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := engine.TablesFromBook("members.csv", book, "member", true, reg)
+	want, err := engine.Check(engine.Input{Tables: ts, Registry: reg, Spec: spec.Spec{CaseType: "member", SearchField: "external_id", CreateNewCases: true, OnError: "skip"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == "" || got != want.Hash {
+		t.Errorf("posted hash %q, want the engine's %q", got, want.Hash)
 	}
 }

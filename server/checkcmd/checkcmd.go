@@ -134,7 +134,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	in := engine.Input{Spec: sp, Registry: reg}
+	in := engine.Input{Spec: sp, Registry: reg, Unhashed: *format == "text"} // only the JSON report shows the hash
 	for _, arg := range fs.Args() {
 		ct, path := splitTypeFile(arg)
 		explicit := ct != ""

@@ -261,7 +261,9 @@ func (s *Session) plan(choices []Choice, keep bool) (*Plan, error) {
 	order := c.finish()
 	p := &Plan{OnError: s.sp.OnError, Notices: c.notices, Order: order, Rows: c.results}
 	p.summarize()
-	p.seal()
+	if !in.Unhashed {
+		p.seal()
+	}
 	return p, nil
 }
 

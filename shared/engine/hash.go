@@ -133,6 +133,15 @@ func (x *hasher) sum() string {
 // core and the hash does not depend on how many there are.
 const sealChunk = 8192
 
+// Seal returns the plan's hash, computing it if the check left it out
+// (Input.Unhashed).
+func (p *Plan) Seal() string {
+	if p.Hash == "" {
+		p.seal()
+	}
+	return p.Hash
+}
+
 // seal computes the plan's hash.
 func (p *Plan) seal() {
 	x := newHasher()

@@ -55,6 +55,10 @@ type Input struct {
 	Choices  []Choice
 	// MaxCellChars caps a cell's length (Excel's 32,767 by default).
 	MaxCellChars int
+	// Unhashed leaves the plan's Hash empty until Plan.Seal: the page's
+	// worker hashes after it has answered (SHA-256 in wasm took ~0.2 s of
+	// a 100k-row check), and the text report never shows it.
+	Unhashed bool
 }
 
 // TablesFromBook turns a read workbook into tables. caseType, when set (from

@@ -135,3 +135,23 @@ func TestCheck_NewParent(t *testing.T) {
 		}
 	})
 }
+
+// TestUnhashed: a plan checked without its hash gets the same hash later.
+func TestUnhashed(t *testing.T) {
+	in := input(t)
+	want, err := Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Unhashed = true
+	p, err := Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Hash != "" {
+		t.Fatalf("an unhashed plan has hash %s", p.Hash)
+	}
+	if got := p.Seal(); got != want.Hash || p.Hash != want.Hash {
+		t.Errorf("sealed later: %s, want %s", got, want.Hash)
+	}
+}
