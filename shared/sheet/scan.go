@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -310,7 +311,7 @@ func unescape(b []byte) ([]byte, error) {
 // decodeOOXMLEscapes turns Excel's _xHHHH_ escapes (control characters in
 // strings) back into characters.
 func decodeOOXMLEscapes(s string) string {
-	if len(s) < 7 || !bytes.Contains([]byte(s), []byte("_x")) {
+	if len(s) < 7 || !strings.Contains(s, "_x") {
 		return s
 	}
 	var b []byte
@@ -325,6 +326,111 @@ func decodeOOXMLEscapes(s string) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// fastCells turns on scanner.cell (tests compare reading with and without).
+var fastCells = true
+
+// plainCell is a cell element read by scanner.cell: its r, s and t
+// attributes and its raw text (entities not decoded).
+type plainCell struct {
+	r, s, t, text []byte
+	inline, self  bool
+}
+
+// cell reads, when the window holds all of it, a cell element in one of the
+// forms nearly every writer uses: <c …/>, <c …></c>, <c …><v>…</v></c> or
+// <c …><is><t>…</t></is></c>. Anything else (a formula, rich text, a
+// prefixed name, CDATA) is left to the token loop (ok false, nothing read).
+func (s *scanner) cell() (c plainCell, ok bool) {
+	b, i := s.b, s.i
+	if i+3 > len(b) || b[i] != '<' || b[i+1] != 'c' {
+		return c, false
+	}
+	i += 2
+	if x := b[i]; x != ' ' && x != '>' && x != '/' && x != '\t' && x != '\n' && x != '\r' {
+		return c, false // <col…>, <cfRule…>
+	}
+	for {
+		if i >= len(b) {
+			return c, false
+		}
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+			continue
+		case '>':
+			i++
+		case '/':
+			if i+1 < len(b) && b[i+1] == '>' {
+				c.self = true
+				s.i = i + 2
+				return c, true
+			}
+			return c, false
+		default:
+			ns := i
+			for i < len(b) && isNameByte(b[i]) {
+				i++
+			}
+			if i+1 >= len(b) || b[i] != '=' || (b[i+1] != '"' && b[i+1] != '\'') {
+				return c, false
+			}
+			name, q := b[ns:i], b[i+1]
+			i += 2
+			j := bytes.IndexByte(b[i:], q)
+			if j < 0 {
+				return c, false
+			}
+			switch val := b[i : i+j]; { // the first of a repeated name counts, as in attrValue
+			case string(name) == "r" && c.r == nil:
+				c.r = val
+			case string(name) == "s" && c.s == nil:
+				c.s = val
+			case string(name) == "t" && c.t == nil:
+				c.t = val
+			}
+			i += j + 1
+			continue
+		}
+		break
+	}
+	rest := b[i:]
+	switch {
+	case bytes.HasPrefix(rest, []byte("</c>")):
+		s.i = i + 4
+		return c, true
+	case bytes.HasPrefix(rest, []byte("<v>")):
+		i += 3
+	case bytes.HasPrefix(rest, []byte("<is><t>")):
+		i += 7
+		c.inline = true
+	case bytes.HasPrefix(rest, []byte(`<is><t xml:space="preserve">`)):
+		i += 28
+		c.inline = true
+	default:
+		return c, false
+	}
+	j := bytes.IndexByte(b[i:], '<')
+	if j < 0 {
+		return c, false
+	}
+	c.text, i = b[i:i+j], i+j
+	end := []byte("</v></c>")
+	if c.inline {
+		end = []byte("</t></is></c>")
+	}
+	if !bytes.HasPrefix(b[i:], end) {
+		return c, false
+	}
+	s.i = i + len(end)
+	return c, true
+}
+
+// isNameByte: what cell's attribute names are made of (a prefix's colon or
+// anything stranger sends the cell to the token loop).
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
 // scanWindow is the worksheet scanner's starting window; tests shrink it so

@@ -279,7 +279,7 @@ func TestRead_XLSXForms(t *testing.T) {
 		"xl/_rels/workbook.xml.rels": testRels,
 		"xl/styles.xml":              `<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy;@"/><numFmt numFmtId="165" formatCode="[h]:mm"/><numFmt numFmtId="166" formatCode="&quot;ID-&quot;0000"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="14"/><xf numFmtId="20"/></cellXfs></styleSheet>`,
 		"xl/worksheets/sheet1.xml": `<x:worksheet xmlns:x="s"><x:sheetData>
-<x:row><x:c t="inlineStr"><x:is><x:t>a &amp; b</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:r><x:t>rich </x:t></x:r><x:r><x:t>text</x:t></x:r></x:is></x:c><x:c t="inlineStr"><x:is><x:t><![CDATA[<cdata>]]></x:t></x:is></x:c></x:row>
+<x:row><x:c t="inlineStr"><x:is><x:t>a &amp; b</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:r><x:t>rich </x:t></x:r><x:r><x:t>text</x:t></x:r></x:is></x:c><x:c t="inlineStr"><x:is><x:t><![CDATA[<cdata>]]></x:t></x:is></x:c><c t="inlineStr"><is><t>_x005F_x0041_</t></is></c></x:row>
 <x:row><x:c s="1"><x:v>45292</x:v></x:c><x:c s="2"><x:v>1.5</x:v></x:c><x:c s="3"><x:v>42</x:v></x:c><x:c t="b"><x:v>0</x:v></x:c><x:c s="4"><x:v>45292.75</x:v></x:c><x:c s="5"><x:v>0.5</x:v></x:c><x:c t="str"><x:f>A1</x:f><x:v>tab_x0009_here</x:v></x:c><x:c><x:v>1E-3</x:v></x:c><x:c s="4"><x:v>60</x:v></x:c></x:row>
 </x:sheetData></x:worksheet>`,
 	})
@@ -288,7 +288,8 @@ func TestRead_XLSXForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := b.Sheets[0]
-	if fmt.Sprintf("%q", sh.Header) != `["a & b" "rich text" "<cdata>"]` {
+	// Excel writes the text _x0041_ as _x005F_x0041_ (its underscore escaped).
+	if fmt.Sprintf("%q", sh.Header) != `["a & b" "rich text" "<cdata>" "_x0041_"]` {
 		t.Errorf("header %q", sh.Header)
 	}
 	var got []string
@@ -465,10 +466,13 @@ func FuzzReadXLSX(f *testing.F) {
 	})
 }
 
-// FuzzScanSheet fuzzes the worksheet scanner directly, inside a valid zip.
+// FuzzScanSheet fuzzes the worksheet scanner directly, inside a valid zip,
+// and reads each input twice: with the one-pass cell reader and with the
+// token loop alone, which must agree (sheet or error).
 func FuzzScanSheet(f *testing.F) {
 	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row><row><c><v>1</v></c></row></sheetData></worksheet>`)
 	f.Add(`<worksheet><sheetData><row r="1"><c r="B1" t="s"><v>0</v></c><c t="e"><v>#N/A</v></c></row></sheetData></worksheet>`)
+	f.Add(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a&amp;b </t></is></c><c r="C1"/><c r="D1" s="0" t="b"><v>1</v></c><c r='E1'></c><c r="F1" t="str"><f>1+1</f><v>2</v></c></row><row r="3"><c r="B3" r="A3"><v>&#49;</v></c><c xr:r="C3"><v>2</v></c></row></sheetData></worksheet>`)
 	f.Fuzz(func(t *testing.T, sheet string) {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
@@ -477,10 +481,16 @@ func FuzzScanSheet(f *testing.F) {
 			_, _ = w.Write([]byte(body))
 		}
 		_ = zw.Close()
-		_, err := Read("f.xlsx", buf.Bytes(), Options{})
+		got, err := Read("f.xlsx", buf.Bytes(), Options{})
 		var me *model.Error
 		if err != nil && !errors.As(err, &me) {
 			t.Fatalf("error %v (%T) is not a *model.Error", err, err)
+		}
+		fastCells = false
+		want, werr := Read("f.xlsx", buf.Bytes(), Options{})
+		fastCells = true
+		if fmt.Sprint(err) != fmt.Sprint(werr) || (err == nil && fmt.Sprint(got.Sheets) != fmt.Sprint(want.Sheets)) {
+			t.Fatalf("the one-pass cell reader differs from the token loop:\n%v %v\n%v %v", err, got, werr, want)
 		}
 	})
 }
@@ -495,10 +505,13 @@ func TestXLSX_SmallWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range []int{1, 7, 64} {
+		for _, w := range []int{1, 7, 64, 0} {
 			scanWindow = w
+			if w == 0 { // and the token loop alone, without the one-pass cell reader
+				scanWindow, fastCells = 1<<20, false
+			}
 			got, err := Read(filepath.Base(f), data, Options{})
-			scanWindow = 1 << 20
+			scanWindow, fastCells = 1<<20, true
 			if err != nil {
 				t.Fatalf("%s, window %d: %v", f, w, err)
 			}

@@ -239,8 +239,9 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		default:
 			val = string(v)
 		}
+		decoded := false
 		if inIS || string(cellT) == "inlineStr" {
-			val = decodeOOXMLEscapes(string(isText))
+			val, decoded = decodeOOXMLEscapes(string(isText)), true
 		}
 		switch string(cellT) {
 		case "s":
@@ -250,7 +251,10 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 			}
 			c = Cell{Value: sst[idx], Kind: KindText}
 		case "inlineStr", "str":
-			c = Cell{Value: decodeOOXMLEscapes(val), Kind: KindText}
+			if !decoded { // once: "_x005F_x0041_" is the text _x0041_
+				val = decodeOOXMLEscapes(val)
+			}
+			c = Cell{Value: val, Kind: KindText}
 		case "b":
 			if strings.TrimSpace(val) == "1" || strings.EqualFold(strings.TrimSpace(val), "true") {
 				c = Cell{Value: "TRUE", Kind: KindBool}
@@ -302,7 +306,58 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		cells[col-1] = c
 		return nil
 	}
+	startCell := func(ra, ta, sa []byte, self bool) error {
+		cellRef = append(cellRef[:0], ra...) // copied: the window moves
+		if c, ok := colIndex(cellRef); ok {
+			if c <= col {
+				return bad("cell %s comes after column %s in row %d; the cells are out of order.", cellRef, ColName(col), rowNum)
+			}
+			col = c
+		} else {
+			col++
+		}
+		cellT = append(cellT[:0], ta...)
+		cellS = -1
+		if st, ok := atoi(sa); ok {
+			cellS = st
+		}
+		v, isText, inIS = v[:0], isText[:0], false
+		inCell = !self
+		if self && col > lim.MaxCols+16384 {
+			return bad("cell %s is beyond the last column Excel allows.", cellRef)
+		}
+		return nil
+	}
 	for {
+		// Most cells are one of a few plain forms: read them in one pass
+		// (the token loop below took most of a 100k-row read in wasm).
+		if inRow && !inCell && fastCells {
+			if fc, ok := s.cell(); ok {
+				if err := startCell(fc.r, fc.t, fc.s, fc.self); err != nil {
+					return nil, err
+				}
+				if fc.self {
+					continue
+				}
+				text := fc.text
+				if bytes.IndexByte(text, '&') >= 0 {
+					var err error
+					if text, err = unescape(text); err != nil {
+						return nil, bad("cell %s holds %v.", cellRef, err)
+					}
+				}
+				if fc.inline {
+					inIS, isText = true, append(isText, text...)
+				} else {
+					v = append(v, text...)
+				}
+				if err := endCell(); err != nil {
+					return nil, err
+				}
+				inCell = false
+				continue
+			}
+		}
 		tk := s.next()
 		if tk == tokEOF {
 			if s.err != nil {
@@ -342,24 +397,8 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				}
 				prog.at(s.done + int64(s.i))
 			case string(name) == "c" && inRow:
-				cellRef = append(cellRef[:0], attrValue(s.attr, "r")...) // copied: the window moves
-				if c, ok := colIndex(cellRef); ok {
-					if c <= col {
-						return nil, bad("cell %s comes after column %s in row %d; the cells are out of order.", cellRef, ColName(col), rowNum)
-					}
-					col = c
-				} else {
-					col++
-				}
-				cellT = append(cellT[:0], attrValue(s.attr, "t")...)
-				cellS = -1
-				if st, ok := atoi(attrValue(s.attr, "s")); ok {
-					cellS = st
-				}
-				v, isText, inIS = v[:0], isText[:0], false
-				inCell = !s.self
-				if s.self && col > lim.MaxCols+16384 {
-					return nil, bad("cell %s is beyond the last column Excel allows.", cellRef)
+				if err := startCell(attrValue(s.attr, "r"), attrValue(s.attr, "t"), attrValue(s.attr, "s"), s.self); err != nil {
+					return nil, err
 				}
 			case inCell && string(name) == "v":
 				inV = !s.self
