@@ -13,7 +13,6 @@ import (
 	"path"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"syscall/js"
 	"time"
@@ -298,7 +297,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	var err error
 	if !fresh && session != nil && key == sessionKey && len(req.Edits) >= applied {
 		news := req.Edits[applied:]
-		applyEdits(tables, news)
+		engine.ApplyEdits(tables, news)
 		refs := make([]engine.RowRef, len(news))
 		for i, e := range news {
 			refs[i] = engine.RowRef{File: e.File, Sheet: e.Sheet, Row: e.Row}
@@ -306,7 +305,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		applied = len(req.Edits)
 		plan, err = session.Recheck(refs, req.Choices)
 	} else {
-		applyEdits(tables, req.Edits)
+		engine.ApplyEdits(tables, req.Edits)
 		applied = len(req.Edits)
 		session, plan, err = engine.NewSession(in)
 		sessionKey = key
@@ -405,29 +404,3 @@ func loadExport(in js.Value) {
 	post(map[string]any{"type": "cases", "count": len(all), "files": strings.Join(names, ", ")})
 }
 
-// applyEdits sets the edited cells (again: setting is idempotent, so the
-// page may send every edit since the files were read).
-func applyEdits(ts []engine.Table, edits []edit) {
-	for _, e := range edits {
-		for ti := range ts {
-			t := &ts[ti]
-			if t.File != e.File || t.Sheet != e.Sheet || e.Col < 0 || e.Col >= len(t.Header) {
-				continue
-			}
-			// Rows are in sheet order: find the number by bisection.
-			i := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= e.Row })
-			if i == len(t.Rows) || t.Rows[i].Num != e.Row {
-				continue
-			}
-			r := &t.Rows[i]
-			for len(r.Cells) <= e.Col {
-				r.Cells = append(r.Cells, sheet.Cell{})
-			}
-			kind := sheet.KindText
-			if e.Value == "" {
-				kind = sheet.KindEmpty
-			}
-			r.Cells[e.Col] = sheet.Cell{Value: e.Value, Kind: kind}
-		}
-	}
-}

@@ -19,6 +19,15 @@ var (
 	benchErr  error
 )
 
+// TestMain removes the benchmark files (tens of MB each run) after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		_ = os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
 func benchFile(b *testing.B, n int, kind string) string {
 	b.Helper()
 	benchOnce.Do(func() { benchDir, benchErr = os.MkdirTemp("", "casegate-bench") })

@@ -25,6 +25,7 @@ import (
 	"casegate/shared/engine"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
+	"casegate/shared/tablewire"
 )
 
 // env is a running server with two domains and their users.
@@ -614,6 +615,38 @@ func TestE2E_NewParentChosen(t *testing.T) {
 			if n, _ := e.st.CountCases(context.Background(), "one", ct); n != 0 {
 				t.Errorf("%d %s cases left after undo", n, ct)
 			}
+		}
+	})
+}
+
+// TestE2E_CompactTablesAndEdits: the page sends the reader's compact form
+// and its edits; the server checks and commits the tables as edited.
+func TestE2E_CompactTablesAndEdits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		tb := tables(t, "households.csv", "household", "external_id,name,village\nHH-1,First,Kiambu\nHH-2,,Kisumu\n")
+		chk := api.CheckRequest{TablesWire: tablewire.Encode(tb), Spec: extSpec,
+			Edits: []tablewire.Edit{{File: tb[0].File, Sheet: tb[0].Sheet, Row: 3, Col: 1, Value: "Second, as fixed"}}}
+		code, b := e.do("POST", "/a/one/api/check", e.key, chk, nil)
+		var plan engine.Plan
+		if err := json.Unmarshal(b, &plan); code != 200 || err != nil || plan.Summary.Error != 0 || plan.Summary.Create != 2 {
+			t.Fatalf("check: %d %s", code, b)
+		}
+		code, resp := e.send(api.CommitRequest{CheckRequest: chk, FileName: "households.csv", PlanHash: plan.Hash}, "cw")
+		if code != 200 || resp.Created != 2 {
+			t.Fatalf("commit: %d %+v", code, resp)
+		}
+		cs, _ := e.st.FindCasesByExternalID(context.Background(), e.st.DB(), "one", "household", []string{"HH-2"})
+		if len(cs["HH-2"]) != 1 || cs["HH-2"][0].Name != "Second, as fixed" {
+			t.Errorf("HH-2 as committed: %+v", cs["HH-2"])
+		}
+		both := chk
+		both.Tables = tb
+		if code, b := e.do("POST", "/a/one/api/check", e.key, both, nil); code != 400 || !strings.Contains(string(b), "send one") {
+			t.Errorf("tables and tables_wire together: %d %s", code, b)
+		}
+		if code, b := e.do("POST", "/a/one/api/check", e.key, api.CheckRequest{TablesWire: "tw1\n1,garbage", Spec: extSpec}, nil); code != 400 || !strings.Contains(string(b), "tables_wire cannot be read") {
+			t.Errorf("a damaged tables_wire: %d %s", code, b)
 		}
 	})
 }

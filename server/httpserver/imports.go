@@ -70,10 +70,11 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
 	}
-	if err := checkTables(body, req.Tables); err != nil {
+	tables, err := resolve(body, &req)
+	if err != nil {
 		return err
 	}
-	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, api.ToEngine(req.Tables), req.Spec, req.Choices)
+	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, tables, req.Spec, req.Choices)
 	if err != nil {
 		return err
 	}
@@ -94,18 +95,19 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
 	}
-	if len(req.Tables) == 0 {
-		return model.Errorf(model.EInvalid, "The commit has no rows.")
-	}
-	if err := checkTables(body, req.Tables); err != nil {
+	tables, err := resolve(body, &req.CheckRequest)
+	if err != nil {
 		return err
+	}
+	if len(tables) == 0 {
+		return model.Errorf(model.EInvalid, "The commit has no rows.")
 	}
 	fp := importer.Fingerprint(json.RawMessage(body))
 	if done, err := s.beginIdempotent(w, r, "commit", key, fp); done || err != nil {
 		return err
 	}
 	u := userOf(r)
-	res, err := s.Importer.Commit(r.Context(), importer.Batch{Domain: u.Domain, User: u, Tables: api.ToEngine(req.Tables),
+	res, err := s.Importer.Commit(r.Context(), importer.Batch{Domain: u.Domain, User: u, Tables: tables,
 		Spec: req.Spec, Choices: req.Choices, PlanHash: req.PlanHash, FileName: req.FileName, Comment: req.Comment,
 		Key: key, Kind: "commit"})
 	if err != nil {

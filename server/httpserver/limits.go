@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"casegate/shared/api"
+	"casegate/shared/engine"
 	"casegate/shared/model"
 	"casegate/shared/sheet"
 )
@@ -16,6 +17,31 @@ import (
 // readers accept carries and PostgreSQL cannot store. Found by the
 // reliability suite (server/reliability): a JSON body of 16,384 columns or
 // 100,001 rows was checked and committed, invalid bytes became U+FFFD.
+// resolve returns a check or commit request's tables (either form, with its
+// edits), within the limits.
+func resolve(body []byte, req *api.CheckRequest) ([]engine.Table, error) {
+	if !utf8.Valid(body) {
+		return nil, model.Errorf(model.EInvalid, "The request body is not valid UTF-8.")
+	}
+	lim := sheet.DefaultLimits()
+	for _, e := range req.Edits {
+		if e.Col < 0 || e.Col >= lim.MaxCols {
+			return nil, model.Errorf(model.EInvalid, "%s: an edit of row %d is in column %d, outside the table.", e.File, e.Row, e.Col+1)
+		}
+		if err := noNUL(e.File, e.Row, []string{e.Value}); err != nil {
+			return nil, err
+		}
+	}
+	tables, err := req.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTables(body, req.Tables); err != nil {
+		return nil, err
+	}
+	return tables, nil
+}
+
 func checkTables(body []byte, tables []api.Table) error {
 	if !utf8.Valid(body) {
 		return model.Errorf(model.EInvalid, "The request body is not valid UTF-8.")

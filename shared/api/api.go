@@ -83,9 +83,33 @@ func ToEngine(ts []Table) []engine.Table {
 // CheckRequest asks the server to check an import against its database
 // without committing (the page calls it before the commit button is enabled).
 type CheckRequest struct {
-	Tables  []Table         `json:"tables"`
-	Spec    spec.Spec       `json:"spec"`
-	Choices []engine.Choice `json:"choices,omitempty"`
+	Tables []Table `json:"tables"`
+	// TablesWire is the tables in tablewire's compact form instead (the page
+	// sends the reader's bytes as they are: turning 100,000 rows into JSON
+	// in the browser took seconds); Edits are cells changed since, applied
+	// to either form (Resolve).
+	TablesWire string           `json:"tables_wire,omitempty"`
+	Edits      []tablewire.Edit `json:"edits,omitempty"`
+	Spec       spec.Spec        `json:"spec"`
+	Choices    []engine.Choice  `json:"choices,omitempty"`
+}
+
+// Resolve returns the request's tables for the engine: Tables, or
+// TablesWire decoded, with Edits applied.
+func (r *CheckRequest) Resolve() ([]engine.Table, error) {
+	if r.TablesWire != "" {
+		if len(r.Tables) > 0 {
+			return nil, model.Errorf(model.EInvalid, "The request has both tables and tables_wire; send one.")
+		}
+		ts, err := tablewire.Decode(r.TablesWire)
+		if err != nil {
+			return nil, model.Errorf(model.EInvalid, "tables_wire cannot be read: %v.", err)
+		}
+		r.Tables, r.TablesWire = ts, ""
+	}
+	ts := ToEngine(r.Tables)
+	engine.ApplyEdits(ts, r.Edits)
+	return ts, nil
 }
 
 // CommitRequest is the page's batch. PlanHash is the hash of the plan the

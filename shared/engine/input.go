@@ -13,6 +13,7 @@ import (
 	"casegate/shared/model"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
+	"casegate/shared/tablewire"
 )
 
 // Table is one sheet to import as one case type.
@@ -144,3 +145,31 @@ func (m *MemoryCases) CasesByExternalID(ids []string) (map[string][]model.Case, 
 
 // Len returns the number of cases held.
 func (m *MemoryCases) Len() int { return len(m.byID) }
+
+// ApplyEdits sets cells a person changed (again: setting is idempotent, so
+// the page may send every edit since the files were read). The worker and
+// the server apply the page's edits with it.
+func ApplyEdits(ts []Table, edits []tablewire.Edit) {
+	for _, e := range edits {
+		for ti := range ts {
+			t := &ts[ti]
+			if t.File != e.File || t.Sheet != e.Sheet || e.Col < 0 || e.Col >= len(t.Header) {
+				continue
+			}
+			// Rows are in sheet order: find the number by bisection.
+			i := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= e.Row })
+			if i == len(t.Rows) || t.Rows[i].Num != e.Row {
+				continue
+			}
+			r := &t.Rows[i]
+			for len(r.Cells) <= e.Col {
+				r.Cells = append(r.Cells, sheet.Cell{})
+			}
+			kind := sheet.KindText
+			if e.Value == "" {
+				kind = sheet.KindEmpty
+			}
+			r.Cells[e.Col] = sheet.Cell{Value: e.Value, Kind: kind}
+		}
+	}
+}

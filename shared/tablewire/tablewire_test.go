@@ -19,6 +19,35 @@ var sample = []Table{
 	{File: "empty.csv", Sheet: "empty", Header: []string{}, Rows: []Row{}},
 }
 
+// TestIndex: each row decodes alone from where the index says it is, and
+// the heads and counts are the tables without their rows.
+func TestIndex(t *testing.T) {
+	s, ix := EncodeIndexed(sample)
+	if s != Encode(sample) {
+		t.Fatal("EncodeIndexed and Encode differ")
+	}
+	if len(ix.Starts) != len(ix.Nums)+1 || ix.Starts[len(ix.Starts)-1] != int32(len(s)) {
+		t.Fatalf("starts %v for %d rows", ix.Starts, len(ix.Nums))
+	}
+	k := 0
+	for ti, tb := range sample {
+		if h := ix.Heads[ti]; h.File != tb.File || h.Sheet != tb.Sheet || h.CaseType != tb.CaseType || h.Date1904 != tb.Date1904 ||
+			!reflect.DeepEqual(h.Header, tb.Header) || h.Rows != nil || ix.Counts[ti] != len(tb.Rows) {
+			t.Errorf("head %d: %+v, count %d", ti, h, ix.Counts[ti])
+		}
+		for _, want := range tb.Rows {
+			got, err := DecodeRow(s[ix.Starts[k]:ix.Starts[k+1]])
+			if err != nil || !reflect.DeepEqual(got, want) || ix.Nums[k] != int32(want.Num) {
+				t.Errorf("row %d: %+v %v, want %+v (num %d)", k, got, err, want, ix.Nums[k])
+			}
+			k++
+		}
+	}
+	if _, err := DecodeRow(s[ix.Starts[0] : ix.Starts[1]-1]); err == nil {
+		t.Error("a cut row decoded")
+	}
+}
+
 func TestRoundTrip(t *testing.T) {
 	back, err := Decode(Encode(sample))
 	if err != nil {
@@ -42,6 +71,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(Encode(sample))
 	f.Add(magic + "1,0:0:0:0,0,0,")
 	f.Fuzz(func(t *testing.T, s string) {
+		if r, err := DecodeRow(s); err == nil && !strings.HasPrefix(s, Encode([]Table{{Header: []string{}, Rows: []Row{r}}})[len(magic)+len("1,0:0:0:0,0,1,"):]) {
+			t.Fatalf("row %q decoded as %+v, which encodes otherwise", s, r)
+		}
 		ts, err := Decode(s)
 		if err != nil {
 			return
