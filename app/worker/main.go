@@ -403,4 +403,3 @@ func loadExport(in js.Value) {
 	existingN++
 	post(map[string]any{"type": "cases", "count": len(all), "files": strings.Join(names, ", ")})
 }
-
