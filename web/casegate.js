@@ -4,6 +4,11 @@
 (function () {
   "use strict";
   let worker = null, ready = false, queue = [], listener = null;
+  // The tables of the import on the page, as the worker sent them (the
+  // compact form's bytes): the page decodes the rows it draws from them,
+  // the commit sends them as they are, and a restarted worker gets them
+  // back with the last request.
+  let current = null, lastRequest = "";
   // Kept so a restarted worker (after a crash) matches parents as before.
   let indexMsg = null, casesMsg = null;
   const log = (window.casegateLog = []); // the last messages, for diagnosis
@@ -23,9 +28,15 @@
         queue = [];
         return;
       }
-      note("worker: " + (e.data && e.data.type));
-      if (e.data && e.data.type === "crash") stop();
-      say(e.data);
+      const m = e.data;
+      note("worker: " + (m && m.type));
+      if (m && m.type === "crash") stop();
+      if (m && m.type === "result" && m.tables) current = m.tables;
+      if (m && m.type === "need_tables" && current) { // a restarted worker
+        post({ type: "recheck", request: lastRequest, tables: current });
+        return;
+      }
+      say(m);
     };
     worker.onerror = (e) => {
       stop();
@@ -90,7 +101,7 @@
     if (!saveKey) return onMessage;
     return (m) => {
       onMessage(m);
-      if (m.type !== "result" || !m.tables || m.tables === "null") return;
+      if (m.type !== "result" || !m.tables) return;
       tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
         .catch((e) => note("idb keep: " + e));
     };
@@ -129,6 +140,7 @@
             onMessage({ type: "error", message: "Choose a file first." });
             return;
           }
+          lastRequest = requestJSON;
           const msg = { type: "check", request: requestJSON, files: list };
           post(msg, list.map((f) => f.data.buffer));
         })
@@ -137,7 +149,23 @@
     // recheck re-runs the engine on edited tables (JSON) in the worker.
     recheck(requestJSON, onMessage, saveKey) {
       listener = keep(onMessage, saveKey);
+      lastRequest = requestJSON;
       post({ type: "recheck", request: requestJSON });
+    },
+    // rowBytes is the bytes of the tables from start to end (Index.Starts),
+    // copied out by the page to decode one row.
+    rowBytes(start, end) { return current ? current.subarray(start, end) : new Uint8Array(0); },
+    // apiTables is api with the tables of the import in the body, as
+    // tables_wire (the compact form the worker sent).
+    apiTables(method, url, requestJSON, headersJSON, cb) {
+      if (!current) { cb(-1, "The import's tables are gone; press Check again."); return; }
+      let body;
+      try {
+        const r = JSON.parse(requestJSON);
+        r.tables_wire = new TextDecoder().decode(current);
+        body = JSON.stringify(r);
+      } catch (e) { cb(-1, "The batch could not be prepared: " + e); return; }
+      this.api(method, url, body, headersJSON, cb);
     },
     // restore re-checks the tables kept under saveKey with the page's
     // request; onMessage gets the worker's answers, or {type: "restore"}
@@ -147,6 +175,7 @@
         .then((w) => {
           if (!w || !w.tables) { onMessage({ type: "restore", found: false }); return; }
           listener = onMessage;
+          lastRequest = requestJSON;
           post({ type: "recheck", request: requestJSON, tables: w.tables, send_tables: true });
         })
         .catch(() => onMessage({ type: "restore", found: false }));

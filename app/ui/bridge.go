@@ -10,6 +10,17 @@ import (
 // callAPI calls the server through web/casegate.js and hands the answer to
 // done on the UI goroutine. status 0 means the network is down.
 func callAPI(ctx app.Context, method, url string, body any, hdr map[string]string, done func(ctx app.Context, status int, body []byte)) {
+	callJS(ctx, "api", method, url, body, hdr, done)
+}
+
+// callAPIWithTables is callAPI with the import's tables added to body as
+// tables_wire, in JavaScript (the worker's bytes as they are: the page never
+// holds all the rows). Status -1: the tables are gone (body says so).
+func callAPIWithTables(ctx app.Context, method, url string, body any, hdr map[string]string, done func(ctx app.Context, status int, body []byte)) {
+	callJS(ctx, "apiTables", method, url, body, hdr, done)
+}
+
+func callJS(ctx app.Context, fn, method, url string, body any, hdr map[string]string, done func(ctx app.Context, status int, body []byte)) {
 	if !app.IsClient {
 		return
 	}
@@ -19,20 +30,23 @@ func callAPI(ctx app.Context, method, url string, body any, hdr map[string]strin
 		b = string(j)
 	}
 	h, _ := json.Marshal(hdr)
-	var fn app.Func
-	fn = app.FuncOf(func(this app.Value, args []app.Value) any {
+	var cb app.Func
+	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
 		status, text := args[0].Int(), args[1].String()
 		ctx.Dispatch(func(ctx app.Context) { done(ctx, status, []byte(text)) })
-		fn.Release()
+		cb.Release()
 		return nil
 	})
-	app.Window().Get("casegate").Call("api", method, url, b, string(h), fn)
+	app.Window().Get("casegate").Call(fn, method, url, b, string(h), cb)
 }
 
 // errorText turns an API answer into a sentence for the page.
 func errorText(status int, body []byte) string {
 	if status == 0 {
 		return "The server cannot be reached (offline?)."
+	}
+	if status < 0 { // the page's own failure, said in body
+		return string(body)
 	}
 	var e apiError
 	if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
@@ -64,4 +78,19 @@ func whoAmI(ctx app.Context, done func(ctx app.Context, m me)) {
 		}
 		ctx.Navigate("/login")
 	})
+}
+
+// int32s reads an array of int32s the worker sent as bytes (little-endian,
+// as typed arrays are on every browser's platform).
+func int32s(v app.Value) []int32 {
+	if !v.Truthy() {
+		return nil
+	}
+	b := make([]byte, v.Length())
+	app.CopyBytesToGo(b, v)
+	out := make([]int32, len(b)/4)
+	for i := range out {
+		out[i] = int32(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+	}
+	return out
 }

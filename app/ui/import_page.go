@@ -49,7 +49,9 @@ type importPage struct {
 	checking  bool
 	restoring bool // the check under way restores the import left at a reload
 
-	tables  []table
+	tables  []table // headers and row numbers; a row's cells are decoded when drawn (cells)
+	starts  []int32 // where each row is in the worker's bytes (web/casegate.js keeps them), table after table
+	bases   []int   // each table's first row in starts
 	plan    *plan
 	filter  string
 	scroll  int
@@ -89,6 +91,7 @@ type cellEdit = tablewire.Edit
 // setCell changes a cell of the grid and records the edit.
 func (p *importPage) setCell(ti, ri, col int, v string) {
 	t := &p.tables[ti]
+	p.cells(ti, ri)
 	r := &t.Rows[ri]
 	for len(r.Cells) <= col {
 		r.Cells = append(r.Cells, "")
@@ -98,6 +101,31 @@ func (p *importPage) setCell(ti, ri, col int, v string) {
 		r.Kinds[col] = 1 // text, as typed
 	}
 	p.edits = append(p.edits, cellEdit{File: t.File, Sheet: t.Sheet, Row: r.Num, Col: col, Value: v})
+}
+
+// cells is a row's cells, decoded from the worker's bytes the first time
+// it is drawn or edited.
+func (p *importPage) cells(ti, ri int) []string {
+	r := &p.tables[ti].Rows[ri]
+	if r.Cells != nil || !app.IsClient {
+		return r.Cells
+	}
+	k := p.bases[ti] + ri
+	if k+1 >= len(p.starts) {
+		return nil
+	}
+	src := cg().Call("rowBytes", int(p.starts[k]), int(p.starts[k+1]))
+	b := make([]byte, src.Length())
+	app.CopyBytesToGo(b, src)
+	dec, err := tablewire.DecodeRow(string(b))
+	if err != nil {
+		return nil
+	}
+	r.Cells, r.Kinds = dec.Cells, dec.Kinds
+	if r.Cells == nil {
+		r.Cells = []string{}
+	}
+	return r.Cells
 }
 
 func (p *importPage) workKey() string { return "casegate.work." + p.me.Domain }
@@ -213,14 +241,14 @@ func (p *importPage) restore(ctx app.Context) {
 	}
 	p.useWork(w)
 	p.checking, p.restoring, p.progress, p.pct = true, true, "Restoring "+w.Files+" as you left it…", 0
-	cg().Call("restore", p.workKey(), p.request(false), p.listener())
+	cg().Call("restore", p.workKey(), p.request(), p.listener())
 }
 
 // discard forgets the working import.
 func (p *importPage) discard(ctx app.Context, e app.Event) {
 	ctx.LocalStorage().Del(p.workKey())
 	cg().Call("forget", p.workKey())
-	p.plan, p.tables, p.preview, p.mappings, p.choices, p.edits, p.files, p.commit, p.commitKey, p.err = nil, nil, nil, nil, nil, nil, "", nil, "", ""
+	p.plan, p.tables, p.starts, p.preview, p.mappings, p.choices, p.edits, p.files, p.commit, p.commitKey, p.err = nil, nil, nil, nil, nil, nil, nil, "", nil, "", ""
 	p.status = "The working import was discarded."
 }
 
@@ -239,14 +267,11 @@ func (p *importPage) spec() spec.Spec {
 	return sp
 }
 
-func (p *importPage) request(withTables bool) string {
+func (p *importPage) request() string {
 	req := map[string]any{"spec": p.spec(), "case_type": p.caseType, "case_types": p.caseTypes, "choices": p.choices,
 		"sheet": p.sheetName, "header_row": p.headerRow, "encoding": p.encoding, "delimiter": p.delimiter}
 	if len(p.edits) > 0 {
 		req["edits"] = p.edits
-	}
-	if withTables {
-		req["tables"] = p.tables
 	}
 	b, _ := json.Marshal(req)
 	return string(b)
@@ -265,7 +290,8 @@ func (p *importPage) listener() app.Func {
 type workerMessage struct {
 	Type, Message, File             string
 	Done, Total                     float64
-	Tables, Plan, Verdicts          string
+	Index, Plan, Verdicts           string
+	Nums, Starts                    []int32 // the rows' numbers and places in the tables' bytes (with Index)
 	Mappings, Files, Error, Preview string
 	CSV, Hash                       string
 	Count                           int
@@ -291,8 +317,11 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			return 0
 		}
 		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"), CSV: str("csv"), Hash: str("hash"),
-			Tables: str("tables"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
+			Index: str("index"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
+		if m.Type == "result" && m.Index != "" {
+			m.Nums, m.Starts = int32s(v.Get("nums")), int32s(v.Get("starts"))
+		}
 		// Progress comes every 1% of the file; each update redraws the
 		// page, so a tenth of a second between them is enough.
 		if m.Type == "progress" && m.Done < m.Total {
@@ -323,8 +352,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			case "errors":
 				cg().Call("download", "casegate-errors.csv", m.CSV)
 				p.status = "The error file was downloaded."
-			case "need_tables": // the worker restarted: it needs the tables again
-				cg().Call("recheck", p.request(true), p.listener(), p.workKey())
+			case "need_tables": // a restarted worker, and the page's glue has no tables to give it
+				p.checking, p.plan, p.progress = false, nil, ""
+				p.err = "The file reader restarted and the import was lost; press Check to read the files again."
+				p.status = p.err
 			case "restore": // nothing was kept after all
 				p.checking, p.restoring, p.progress = false, false, ""
 			case "cases":
@@ -344,12 +375,26 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 				// half the decode).
 				defer debug.SetGCPercent(debug.SetGCPercent(-1))
 				var ts []table
+				var bases []int
 				var pl plan
-				if m.Tables != "null" && m.Tables != "" {
-					var err error
-					if ts, err = tablewire.Decode(m.Tables); err != nil {
+				if m.Index != "" { // a re-check sends no tables: the page has them
+					var ix tablewire.Index
+					if json.Unmarshal([]byte(m.Index), &ix) != nil || len(ix.Heads) != len(ix.Counts) || len(m.Starts) != len(m.Nums)+1 {
 						p.err = "The reader's result could not be read."
 						return
+					}
+					k := 0
+					for ti, h := range ix.Heads {
+						if k+ix.Counts[ti] > len(m.Nums) {
+							p.err = "The reader's result could not be read."
+							return
+						}
+						h.Rows = make([]row, ix.Counts[ti])
+						for ri := range h.Rows {
+							h.Rows[ri].Num = int(m.Nums[k+ri])
+						}
+						ts, bases = append(ts, h), append(bases, k)
+						k += ix.Counts[ti]
 					}
 				}
 				if json.Unmarshal([]byte(m.Plan), &pl) != nil {
@@ -362,11 +407,14 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					return
 				}
 				pl.Rows = vs
-				if ts != nil { // a re-check sends no tables: the page has them
-					p.tables = ts
+				if ts != nil {
+					p.tables, p.starts, p.bases = ts, m.Starts, bases
 					p.preview = nil
-					for _, t := range ts {
+					for ti, t := range ts {
 						t.Rows = t.Rows[:min(previewRows, len(t.Rows))]
+						for ri := range t.Rows {
+							t.Rows[ri].Cells = p.cells(ti, ri)
+						}
 						p.preview = append(p.preview, t)
 					}
 				}
@@ -391,14 +439,14 @@ func (p *importPage) check(ctx app.Context, e app.Event) {
 	p.checking, p.err, p.commit, p.commitKey, p.choices, p.fileInfos, p.edits = true, "", nil, "", nil, nil, nil
 	p.progress, p.pct = "Reading…", 0
 	ctx.LocalStorage().Set(p.workKey(), p.work())
-	cg().Call("check", "file-input", p.request(false), p.listener(), p.workKey())
+	cg().Call("check", "file-input", p.request(), p.listener(), p.workKey())
 }
 
 func (p *importPage) recheck(ctx app.Context) {
 	p.checking = true
 	p.commitKey = "" // the batch changed: a new commit is a new request
 	ctx.LocalStorage().Set(p.workKey(), p.work())
-	cg().Call("recheck", p.request(false), p.listener(), p.workKey())
+	cg().Call("recheck", p.request(), p.listener(), p.workKey())
 }
 
 // loadCases reads a case export file in the worker: parents are then
@@ -429,8 +477,8 @@ func (p *importPage) commitNow(ctx app.Context) {
 	}
 	p.busy, p.err = true, ""
 	p.status = "Checking the batch against the server…"
-	body := map[string]any{"tables": p.tables, "spec": p.spec(), "choices": p.choices}
-	callAPI(ctx, "POST", "/a/"+p.me.Domain+"/api/check", body, nil, func(ctx app.Context, status int, resp []byte) {
+	body := map[string]any{"spec": p.spec(), "choices": p.choices, "edits": p.edits}
+	callAPIWithTables(ctx, "POST", "/a/"+p.me.Domain+"/api/check", body, nil, func(ctx app.Context, status int, resp []byte) {
 		if status == 0 {
 			p.busy = false
 			p.waitNetwork(ctx, p.commitNow)
@@ -456,7 +504,7 @@ func (p *importPage) commitNow(ctx app.Context) {
 		if p.commitKey == "" {
 			p.commitKey = app.Window().Get("casegate").Call("newKey").String()
 		}
-		req := map[string]any{"tables": p.tables, "spec": p.spec(), "choices": p.choices, "plan_hash": server.Hash, "file_name": p.files, "spec_id": p.specID}
+		req := map[string]any{"spec": p.spec(), "choices": p.choices, "edits": p.edits, "plan_hash": server.Hash, "file_name": p.files, "spec_id": p.specID}
 		p.status = "Committing…"
 		p.send(ctx, req, 0)
 		p.pollProgress(ctx)
@@ -464,7 +512,7 @@ func (p *importPage) commitNow(ctx app.Context) {
 }
 
 func (p *importPage) send(ctx app.Context, req map[string]any, attempt int) {
-	callAPI(ctx, "POST", "/a/"+p.me.Domain+"/api/imports/", req, map[string]string{"Idempotency-Key": p.commitKey}, func(ctx app.Context, status int, body []byte) {
+	callAPIWithTables(ctx, "POST", "/a/"+p.me.Domain+"/api/imports/", req, map[string]string{"Idempotency-Key": p.commitKey}, func(ctx app.Context, status int, body []byte) {
 		if (status == 0 || status >= 500 || status == 409 && strings.Contains(string(body), "still running")) && attempt < 5 {
 			p.status = fmt.Sprintf("The connection dropped; retrying with the same key, so nothing is committed twice (%d)…", attempt+1)
 			ctx.After(time.Duration(attempt+1)*time.Second, func(ctx app.Context) { p.send(ctx, req, attempt+1) })
@@ -872,7 +920,7 @@ func (p *importPage) renderRow(pi int) app.UI {
 		return app.Tr()
 	}
 	t := p.tables[ti]
-	cells := t.Rows[ri].Cells
+	cells := p.cells(ti, ri)
 	bad := cellIssues(r)
 	var tds []app.UI
 	tds = append(tds, app.Th().Attr("scope", "row").Class("rownum").Title(r.File+" row "+fmt.Sprint(r.Row)).Text(fmt.Sprint(r.Row)),
@@ -998,7 +1046,7 @@ func (p *importPage) gridHTML(idx []int) string {
 			}
 			b.WriteString(`<th>row problems</th></tr>`)
 		}
-		cells := t.Rows[ri].Cells
+		cells := p.cells(ti, ri)
 		bad := cellIssues(r)
 		fmt.Fprintf(&b, `<tr%s data-row="%d"><th scope="row" class="rownum" title="%s">%d</th><td class="action %s">%s</td>`,
 			height, r.Row, esc(r.File+" row "+strconv.Itoa(r.Row)), r.Row, esc(r.Action), esc(r.Action))

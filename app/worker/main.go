@@ -6,6 +6,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"syscall/js"
 	"time"
+	"unicode/utf8"
+	"unsafe"
 
 	"casegate/shared/api"
 	"casegate/shared/casetype"
@@ -90,6 +93,38 @@ func post(v map[string]any) { self.Call("postMessage", js.ValueOf(v)) }
 
 // decodeTables reads tables kept by the page: the compact form, or JSON
 // (kept before the compact form existed).
+// tablesOf reads tables sent by the page: the compact form's bytes (a
+// Uint8Array, as the worker sent them) or a string (JSON, or the compact
+// form kept by an earlier version).
+func tablesOf(v js.Value) string {
+	switch {
+	case v.Type() == js.TypeString:
+		return v.String()
+	case v.Type() == js.TypeObject && v.InstanceOf(js.Global().Get("Uint8Array")):
+		b := make([]byte, v.Length())
+		js.CopyBytesToGo(b, v)
+		return unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again
+	}
+	return ""
+}
+
+// jsBytes copies b into a new Uint8Array.
+func jsBytes(b []byte) js.Value {
+	a := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
+}
+
+// int32Bytes is ns as bytes, little-endian (as Int32Array reads them on
+// every browser's platform).
+func int32Bytes(ns []int32) []byte {
+	b := make([]byte, 4*len(ns))
+	for i, n := range ns {
+		binary.LittleEndian.PutUint32(b[4*i:], uint32(n))
+	}
+	return b
+}
+
 func decodeTables(s string, out *[]api.Table) error {
 	if strings.HasPrefix(s, "[") {
 		return json.Unmarshal([]byte(s), out)
@@ -233,8 +268,8 @@ func handle(msg js.Value) any {
 	case "recheck":
 		// A restored import sends the tables as read (kept in IndexedDB)
 		// beside the page's request, whose edits are applied below.
-		if t := msg.Get("tables"); t.Type() == js.TypeString && t.String() != "" && req.Tables == nil {
-			if err := decodeTables(t.String(), &req.Tables); err != nil {
+		if t := tablesOf(msg.Get("tables")); t != "" && req.Tables == nil {
+			if err := decodeTables(t, &req.Tables); err != nil {
 				fail(fmt.Errorf("the saved import is unreadable: %w", err))
 				return nil
 			}
@@ -350,14 +385,32 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		vs[i] = tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
 	}
 	plan.Rows, plan.Order = nil, nil
-	tj := "null" // on a re-check the page has the tables already
+	// The tables go as the compact form's bytes with where each row is:
+	// the page keeps them as they are and decodes the rows it draws. On a
+	// re-check the page has them already.
+	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
 	if !recheck {
-		tj = tablewire.Encode(api.FromEngine(tables))
+		wt := api.FromEngine(tables)
+		s, ix := tablewire.EncodeIndexed(wt)
+		if !utf8.ValidString(s) { // the server reads it as JSON text: no stray bytes
+			for _, t := range wt {
+				for _, r := range t.Rows {
+					for i, c := range r.Cells {
+						r.Cells[i] = strings.ToValidUTF8(c, "\uFFFD")
+					}
+				}
+			}
+			s, ix = tablewire.EncodeIndexed(wt)
+		}
+		tb = jsBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+		nums, starts = jsBytes(int32Bytes(ix.Nums)), jsBytes(int32Bytes(ix.Starts))
+		ij, _ := json.Marshal(ix)
+		index = string(ij)
 	}
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	post(map[string]any{"type": "result", "tables": tj, "plan": string(pj), "verdicts": tablewire.EncodeVerdicts(vs), "mappings": string(mj), "files": string(fj),
+	post(map[string]any{"type": "result", "tables": tb, "index": index, "nums": nums, "starts": starts, "plan": string(pj), "verdicts": tablewire.EncodeVerdicts(vs), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
 	// The page has its plan; while the person reads it, hash it (the page
 	// commits with the hash) and make the next re-check incremental.

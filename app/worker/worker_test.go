@@ -90,7 +90,7 @@ func TestCheckThenRecheck(t *testing.T) {
 		t.Fatalf("first check: %+v", v)
 	}
 	var tables []api.Table
-	if err := decodeTables(res.Get("tables").String(), &tables); err != nil {
+	if err := decodeTables(tablesOf(res.Get("tables")), &tables); err != nil {
 		t.Fatal(err)
 	}
 	// The page sends the edit, not the tables.
@@ -99,7 +99,7 @@ func TestCheckThenRecheck(t *testing.T) {
 	rj, _ := json.Marshal(req)
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
 	res = lastResult(t)
-	if res.Get("tables").String() != "null" {
+	if !res.Get("tables").IsNull() {
 		t.Error("a recheck sends the tables back")
 	}
 	v = decodeResult(t, res)
@@ -118,13 +118,38 @@ func TestCheckThenRecheck(t *testing.T) {
 	tj, _ := json.Marshal(tables)
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": string(tj), "send_tables": true}))
 	res = lastResult(t)
-	if !strings.Contains(res.Get("tables").String(), "2001-12-01") {
-		t.Errorf("a restore gets the tables back: %.200s", res.Get("tables").String())
+	if !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore gets the tables back: %.200s", tablesOf(res.Get("tables")))
 	}
-	// As the page keeps them now: the compact form.
+	// As an earlier version kept them: the compact form as text.
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": tablewire.Encode(tables), "send_tables": true}))
-	if res = lastResult(t); !strings.Contains(res.Get("tables").String(), "2001-12-01") {
-		t.Errorf("a restore from the compact form: %.200s", res.Get("tables").String())
+	if res = lastResult(t); !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore from the compact form: %.200s", tablesOf(res.Get("tables")))
+	}
+	// As the page keeps them now: the compact form's bytes.
+	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": jsBytes([]byte(tablewire.Encode(tables))), "send_tables": true}))
+	if res = lastResult(t); !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore from the compact form's bytes: %.200s", tablesOf(res.Get("tables")))
+	}
+	// The index says where each row is: row 3 (M-2) decodes alone.
+	var ix tablewire.Index
+	if err := json.Unmarshal([]byte(res.Get("index").String()), &ix); err != nil || len(ix.Heads) != 1 || ix.Counts[0] != 2 {
+		t.Fatalf("index %s: %v", res.Get("index").String(), err)
+	}
+	ints := func(v js.Value) []int32 {
+		b := make([]byte, v.Length())
+		js.CopyBytesToGo(b, v)
+		out := make([]int32, len(b)/4)
+		for i := range out {
+			out[i] = int32(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
+		}
+		return out
+	}
+	nums, starts := ints(res.Get("nums")), ints(res.Get("starts"))
+	all := tablesOf(res.Get("tables"))
+	r, err := tablewire.DecodeRow(all[starts[1]:starts[2]])
+	if err != nil || nums[1] != 3 || r.Num != 3 || r.Cells[0] != "M-2" {
+		t.Errorf("row 3 from the index: %+v %v (nums %v)", r, err, nums)
 	}
 }
 
@@ -157,7 +182,7 @@ func TestRecheckTime(t *testing.T) {
 	first := time.Since(start)
 	t.Logf("first answer after %d ms (read %d ms, check %d ms)", res.Get("total_ms").Int(), res.Get("read_ms").Int(), res.Get("check_ms").Int())
 	var tables []api.Table
-	if err := decodeTables(res.Get("tables").String(), &tables); err != nil {
+	if err := decodeTables(tablesOf(res.Get("tables")), &tables); err != nil {
 		t.Fatal(err)
 	}
 	req := baseRequest()
