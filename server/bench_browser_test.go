@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 
 	"casegate/shared/benchdata"
@@ -161,6 +163,10 @@ func TestBrowserBench(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(lib, "excelize.js"), []byte(excelizeWorker), 0o644)
 		tools = append(tools, "excelize")
 	}
+	pageOnly := os.Getenv("CASEGATE_PAGE_PROFILE") != "" // profiling the page: only its runs
+	if pageOnly {
+		tools = nil
+	}
 	files := filepath.Join(cache, "files")
 	_ = os.MkdirAll(files, 0o755)
 	mux := http.NewServeMux()
@@ -213,6 +219,9 @@ func TestBrowserBench(t *testing.T) {
 		}
 	}
 	results = append(results, pageRuns(t, ctx, root, files, sizes)...)
+	if pageOnly {
+		return
+	}
 	load := pageLoad(t, ctx, root)
 	if out := os.Getenv("CASEGATE_BENCH_OUT"); out != "" {
 		b, _ := json.MarshalIndent(results, "", "  ")
@@ -254,6 +263,23 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 				}
 				time.Sleep(200 * time.Millisecond)
 			}
+			// CASEGATE_PAGE_PROFILE=DIR writes the page thread's CPU profile
+			// of each run there (open it in Chrome's DevTools).
+			prof := os.Getenv("CASEGATE_PAGE_PROFILE")
+			if prof != "" {
+				if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					if _, err := chromedp.Call(ctx, profiler.Enable, cdp.Empty{}); err != nil {
+						return err
+					}
+					if _, err := chromedp.Call(ctx, profiler.SetSamplingInterval, profiler.SetSamplingIntervalParams{Interval: 500}); err != nil {
+						return err
+					}
+					_, err := chromedp.Call(ctx, profiler.Start, cdp.Empty{})
+					return err
+				})); err != nil {
+					t.Fatal(err)
+				}
+			}
 			js[bool](t, ctx, `(() => {
 				window.__gap = 0; window.__done = false; let last = performance.now();
 				const tick = () => { const now = performance.now(); window.__gap = Math.max(window.__gap, now - last); last = now; if (!window.__done) requestAnimationFrame(tick); };
@@ -266,6 +292,17 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 				t.Fatalf("the page on %s: %v", filepath.Base(p), err)
 			}
 			r := js[[]float64](t, ctx, `(window.__done = true, [performance.now() - window.__t0, window.__gap, performance.memory ? performance.memory.usedJSHeapSize : 0])`)
+			if prof != "" {
+				var pr profiler.StopResult
+				if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+					pr, err = chromedp.Call(ctx, profiler.Stop, cdp.Empty{})
+					return err
+				})); err != nil {
+					t.Fatal(err)
+				}
+				b, _ := json.Marshal(pr.Profile)
+				_ = os.WriteFile(filepath.Join(prof, filepath.Base(p)+".cpuprofile"), b, 0o644)
+			}
 			if msg := js[string](t, ctx, `document.getElementById('error') ? document.getElementById('error').textContent : ''`); msg != "" {
 				t.Fatalf("the page on %s: %s", filepath.Base(p), msg)
 			}

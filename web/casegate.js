@@ -102,8 +102,10 @@
     return (m) => {
       onMessage(m);
       if (m.type !== "result" || !m.tables) return;
-      tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
-        .catch((e) => note("idb keep: " + e));
+      // After the review is drawn: copying tens of MB into IndexedDB held
+      // the page's thread in the same task.
+      setTimeout(() => tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
+        .catch((e) => note("idb keep: " + e)), 300);
     };
   }
 
@@ -126,6 +128,26 @@
     const el = document.getElementById(gridFocus) || document.getElementById(gridFocus.replace(/^edit-/, ""));
     if (el) el.focus();
   }).observe(document.documentElement, { childList: true, subtree: true });
+
+  // withTables is a request (JSON) with the import's tables added as
+  // tables_wire, or null (cb told why) when there are none.
+  function withTables(requestJSON, cb) {
+    if (!current) { cb(-1, "The import's tables are gone; press Check again."); return null; }
+    try {
+      const r = JSON.parse(requestJSON);
+      r.tables_wire = new TextDecoder().decode(current);
+      return JSON.stringify(r);
+    } catch (e) { cb(-1, "The batch could not be prepared: " + e); return null; }
+  }
+
+  function save(name, blob) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
 
   window.casegate = {
     // check reads the chosen files and checks them in the worker; onMessage
@@ -158,14 +180,17 @@
     // apiTables is api with the tables of the import in the body, as
     // tables_wire (the compact form the worker sent).
     apiTables(method, url, requestJSON, headersJSON, cb) {
-      if (!current) { cb(-1, "The import's tables are gone; press Check again."); return; }
-      let body;
-      try {
-        const r = JSON.parse(requestJSON);
-        r.tables_wire = new TextDecoder().decode(current);
-        body = JSON.stringify(r);
-      } catch (e) { cb(-1, "The batch could not be prepared: " + e); return; }
-      this.api(method, url, body, headersJSON, cb);
+      const body = withTables(requestJSON, cb);
+      if (body !== null) this.api(method, url, body, headersJSON, cb);
+    },
+    // downloadTables posts the request with the tables to url and saves the
+    // answer (a file) as name; cb(status, error text) once done.
+    downloadTables(url, requestJSON, name, cb) {
+      const body = withTables(requestJSON, cb);
+      if (body === null) return;
+      fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body, credentials: "same-origin" })
+        .then((r) => (r.ok ? r.blob().then((b) => { save(name, b); cb(r.status, ""); }) : r.text().then((t) => cb(r.status, t))))
+        .catch(() => cb(0, ""));
     },
     // restore re-checks the tables kept under saveKey with the page's
     // request; onMessage gets the worker's answers, or {type: "restore"}
@@ -245,13 +270,6 @@
         .then((v) => cb(typeof v === "string" ? v : ""))
         .catch((e) => { note("idb get: " + e); cb(""); });
     },
-    download(name, text) {
-      const a = document.createElement("a");
-      a.href = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }));
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-    },
+    download(name, text) { save(name, new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" })); },
   };
 })();

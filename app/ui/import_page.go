@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -28,6 +29,14 @@ type importPage struct {
 	strips       map[string]map[string][10]bool // per file and sheet, for the plan shown (stripsOf)
 	lastProgress time.Time                      // when the last progress was drawn
 	stripsOf     *plan
+	// What the review derives from all the rows, made once per plan (and
+	// filter): each render of 100,000 rows did it again.
+	gcPaused      bool
+	derivedOf     *plan
+	derivedFilter string
+	codes         []codeCount
+	filtered      []int
+	pickGroups    []*pickGroup
 
 	caseType, searchField, searchColumn, onError string
 	createNew                                    bool
@@ -317,10 +326,19 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			return 0
 		}
 		m := workerMessage{Type: str("type"), Message: str("message"), File: str("file"), Done: num("done"), Total: num("total"), CSV: str("csv"), Hash: str("hash"),
-			Index: str("index"), Plan: str("plan"), Verdicts: str("verdicts"), Mappings: str("mappings"), Files: str("files"),
+			Index: str("index"), Plan: str("plan"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
-		if m.Type == "result" && m.Index != "" {
-			m.Nums, m.Starts = int32s(v.Get("nums")), int32s(v.Get("starts"))
+		if m.Type == "result" {
+			// The verdicts come as bytes: a string of tens of MB cost a
+			// UTF-8 encoding on the way into Go.
+			if b := v.Get("verdicts"); b.Truthy() {
+				buf := make([]byte, b.Length())
+				app.CopyBytesToGo(buf, b)
+				m.Verdicts = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
+			}
+			if m.Index != "" {
+				m.Nums, m.Starts = int32s(v.Get("nums")), int32s(v.Get("starts"))
+			}
 		}
 		// Progress comes every 1% of the file; each update redraws the
 		// page, so a tenth of a second between them is enough.
@@ -371,9 +389,10 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			case "result":
 				p.checking, p.progress, p.err = false, "", ""
 				// What is decoded below is kept: collecting while it is built
-				// only slows it (at 100k rows the collector's assists were
-				// half the decode).
-				defer debug.SetGCPercent(debug.SetGCPercent(-1))
+				// and first drawn only holds the review back (at 100k rows a
+				// collection marking the verdicts took ~250 ms of the frame
+				// that shows it). The collector resumes once it is on screen.
+				p.pauseGC(ctx)
 				var ts []table
 				var bases []int
 				var pl plan
@@ -431,6 +450,18 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			}
 		})
 		return nil
+	})
+}
+
+// pauseGC turns the collector off until the page has drawn and settled.
+func (p *importPage) pauseGC(ctx app.Context) {
+	if p.gcPaused {
+		return
+	}
+	p.gcPaused = true
+	old := debug.SetGCPercent(-1)
+	ctx.Defer(func(ctx app.Context) { // after the render
+		ctx.After(time.Second, func(app.Context) { debug.SetGCPercent(old); p.gcPaused = false })
 	})
 }
 
@@ -585,6 +616,32 @@ func (p *importPage) pollProgress(ctx app.Context) {
 func (p *importPage) downloadErrors(ctx app.Context, e app.Event) {
 	p.status = "Writing the error file…"
 	cg().Call("errors", p.listener())
+}
+
+// downloadWorkbook asks the server for the error workbook of the batch as
+// it stands (its bad cells filled and commented): excelize writes it, which
+// the worker does not carry (0.9 MB more to load with every check).
+// Offline, the csv still works.
+func (p *importPage) downloadWorkbook(ctx app.Context, e app.Event) {
+	p.status = "Asking the server for the workbook with the bad cells marked…"
+	body, _ := json.Marshal(map[string]any{"spec": p.spec(), "choices": p.choices, "edits": p.edits})
+	var cb app.Func
+	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
+		status, text := args[0].Int(), args[1].String()
+		cb.Release()
+		ctx.Dispatch(func(ctx app.Context) {
+			switch {
+			case status == 200:
+				p.status = "The workbook with the bad cells marked was downloaded."
+			case status == 0:
+				p.status = "The marked workbook is made by the server, which cannot be reached; the csv works offline."
+			default:
+				p.status = errorText(status, []byte(text))
+			}
+		})
+		return nil
+	})
+	cg().Call("downloadTables", "/a/"+p.me.Domain+"/api/check/errors.xlsx", string(body), "casegate-errors.xlsx", cb)
 }
 
 // edit changes one cell and re-checks.
@@ -824,7 +881,8 @@ func (p *importPage) renderReview() app.UI {
 			OnClick(func(ctx app.Context, e app.Event) { p.filter, p.scroll = f, 0 })
 		return b
 	}
-	rows := filterRows(pl, p.filter)
+	p.derive()
+	rows, codes := p.filtered, p.codes
 	first, last := window(p.scroll, gridViewport, len(rows))
 	return app.Section().ID("review").Body(
 		app.Div().ID("summary").Class("summary").Body(
@@ -835,8 +893,8 @@ func (p *importPage) renderReview() app.UI {
 			filterBtn("skip", fmt.Sprintf("Skip %s", thousands(s.Skip))),
 			filterBtn("error", fmt.Sprintf("Errors %s", thousands(s.Error))),
 		),
-		app.Div().Class("codes").Body(app.Range(codeCounts(pl)).Slice(func(i int) app.UI {
-			c := codeCounts(pl)[i]
+		app.Div().Class("codes").Body(app.Range(codes).Slice(func(i int) app.UI {
+			c := codes[i]
 			return filterBtn("code:"+c.Code, fmt.Sprintf("%s %d", c.Code, c.N))
 		})),
 		app.Range(pl.Notices).Slice(func(i int) app.UI {
@@ -864,7 +922,10 @@ func (p *importPage) renderReview() app.UI {
 				)
 			}),
 			app.If(s.Error+s.Skip > 0, func() app.UI {
-				return app.Button().ID("errors-btn").Text("Download the rows that will not be imported (csv)").OnClick(p.downloadErrors)
+				return app.Span().Body(
+					app.Button().ID("errors-btn").Text("Download the rows that will not be imported (csv)").OnClick(p.downloadErrors),
+					app.Button().ID("workbook-btn").Text("…or as a workbook with the bad cells marked (xlsx)").OnClick(p.downloadWorkbook),
+				)
 			}),
 			app.If(p.commit != nil, func() app.UI {
 				return app.P().ID("commit-result").Body(
@@ -1118,19 +1179,36 @@ func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
 	p.editing = &cellRef{pi, ci}
 }
 
-// renderPicker lists the ambiguous and missing parents, one entry per key,
-// with their candidates (and the offer of a new parent, where the engine
-// allows one): a choice applies to the key's first row or to all its rows.
-func (p *importPage) renderPicker() app.UI {
-	type group struct {
-		r     rowResult
-		is    model.Issue
-		rows  []int
-		ptype string
+// derive makes what the review shows of all the rows, when the plan or
+// the filter changed.
+func (p *importPage) derive() {
+	if p.derivedOf == p.plan && p.derivedFilter == p.filter {
+		return
 	}
-	var groups []*group
-	byKey := map[string]*group{}
-	for _, r := range p.plan.Rows {
+	if p.derivedOf != p.plan {
+		p.codes, p.pickGroups = codeCounts(p.plan), pickGroups(p.plan)
+	}
+	p.filtered = filterRows(p.plan, p.filter)
+	p.derivedOf, p.derivedFilter = p.plan, p.filter
+}
+
+// pickGroup is one parent key to choose for: its first row, the issue, and
+// the rows that have it.
+type pickGroup struct {
+	r     rowResult
+	is    model.Issue
+	rows  []int
+	ptype string
+}
+
+// pickGroups finds the ambiguous and missing parents, one group per file
+// and key (the first 20), with the candidates (and the offer of a new
+// parent, where the engine allows one).
+func pickGroups(pl *plan) []*pickGroup {
+	type key struct{ file, code, ptype, value string }
+	var groups []*pickGroup
+	byKey := map[key]*pickGroup{}
+	for _, r := range pl.Rows {
 		for _, is := range r.Issues {
 			if is.Code != model.CodeParentAmbiguous && (is.Code != model.CodeParentNotFound || len(is.Candidates) == 0) {
 				continue
@@ -1139,18 +1217,26 @@ func (p *importPage) renderPicker() app.UI {
 			if len(is.Candidates) > 0 {
 				ptype = is.Candidates[0].CaseType
 			}
-			k := r.File + "\x00" + string(is.Code) + "\x00" + ptype + "\x00" + is.Value
+			k := key{r.File, string(is.Code), ptype, is.Value}
 			if g := byKey[k]; g != nil {
 				g.rows = append(g.rows, r.Row)
 				continue
 			}
 			if len(groups) < 20 {
-				g := &group{r: r, is: is, rows: []int{r.Row}, ptype: ptype}
+				g := &pickGroup{r: r, is: is, rows: []int{r.Row}, ptype: ptype}
 				byKey[k] = g
 				groups = append(groups, g)
 			}
 		}
 	}
+	return groups
+}
+
+// renderPicker lists the parents to choose: a choice applies to the key's
+// first row or to all its rows.
+func (p *importPage) renderPicker() app.UI {
+	p.derive()
+	groups := p.pickGroups
 	if len(groups) == 0 {
 		return app.Text("")
 	}

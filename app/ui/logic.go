@@ -76,12 +76,13 @@ func commitLabel(s summary, onError string) (string, bool) {
 // filter selects rows: "" all, an action ("error", "create", …) or an
 // issue code ("code:invalid_date").
 func filterRows(p *plan, f string) []int {
-	var out []int
-	for i, r := range p.Rows {
+	out := make([]int, 0, len(p.Rows))
+	code, byCode := strings.CutPrefix(f, "code:")
+	for i := range p.Rows {
+		r := &p.Rows[i]
 		switch {
 		case f == "":
-		case strings.HasPrefix(f, "code:"):
-			code := strings.TrimPrefix(f, "code:")
+		case byCode:
 			hit := false
 			for _, is := range r.Issues {
 				if string(is.Code) == code {
@@ -99,35 +100,27 @@ func filterRows(p *plan, f string) []int {
 	return out
 }
 
-// codeCounts counts rows per issue code, most frequent first.
-func codeCounts(p *plan) []struct {
+// codeCount is how many rows have an issue code.
+type codeCount struct {
 	Code string
 	N    int
-} {
+}
+
+// codeCounts counts rows per issue code, most frequent first.
+func codeCounts(p *plan) []codeCount {
 	m := map[string]int{}
 	for _, r := range p.Rows {
-		seen := map[string]bool{}
-		for _, is := range r.Issues {
-			if !seen[string(is.Code)] {
+		for i, is := range r.Issues {
+			if !slices.ContainsFunc(r.Issues[:i], func(o model.Issue) bool { return o.Code == is.Code }) { // a row counts once per code
 				m[string(is.Code)]++
-				seen[string(is.Code)] = true
 			}
 		}
 	}
-	out := make([]struct {
-		Code string
-		N    int
-	}, 0, len(m))
+	out := make([]codeCount, 0, len(m))
 	for c, n := range m {
-		out = append(out, struct {
-			Code string
-			N    int
-		}{c, n})
+		out = append(out, codeCount{c, n})
 	}
-	slices.SortFunc(out, func(a, b struct {
-		Code string
-		N    int
-	}) int {
+	slices.SortFunc(out, func(a, b codeCount) int {
 		if a.N != b.N {
 			return b.N - a.N
 		}
@@ -150,21 +143,27 @@ func cellIssues(r rowResult) map[string][]model.Issue {
 // are: the strip drawn above the grid.
 func columnStrip(p *plan, header []string, file, sheet string) map[string][10]bool {
 	out := map[string][10]bool{}
-	var rows []rowResult
-	for _, r := range p.Rows {
-		if r.File == file && r.Sheet == sheet {
-			rows = append(rows, r)
+	n := 0 // the table's rows (counted first: copying 100,000 verdicts to count them cost more than the rest)
+	for i := range p.Rows {
+		if r := &p.Rows[i]; r.File == file && r.Sheet == sheet {
+			n++
 		}
 	}
-	for i, r := range rows {
+	k := 0
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		if r.File != file || r.Sheet != sheet {
+			continue
+		}
 		for _, is := range r.Issues {
 			if is.Severity != model.SeverityError || is.Column == "" {
 				continue
 			}
 			s := out[is.Column]
-			s[i*10/len(rows)] = true
+			s[k*10/n] = true
 			out[is.Column] = s
 		}
+		k++
 	}
 	return out
 }

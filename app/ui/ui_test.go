@@ -150,7 +150,9 @@ func TestParentPicker(t *testing.T) {
 	if n := strings.Count(html, `class="pick"`); n != 2 {
 		t.Errorf("%d apply-to-row buttons, want 2", n)
 	}
-	p.plan.Rows[0].Issues = nil
+	pl := *p.plan // a new check: a new plan
+	pl.Rows = []rowResult{{File: "m.csv", Sheet: "m", Row: 2, Action: "error"}}
+	p.plan = &pl
 	if html := app.HTMLString(p.renderPicker()); strings.Contains(html, "parent-picker") {
 		t.Errorf("a picker without ambiguous parents: %s", html)
 	}

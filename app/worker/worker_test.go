@@ -70,7 +70,7 @@ func decodeResult(t *testing.T, res js.Value) verdicts {
 	if err := json.Unmarshal([]byte(res.Get("plan").String()), &v); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := tablewire.DecodeVerdicts(res.Get("verdicts").String())
+	rows, err := tablewire.DecodeVerdicts(textOf(res.Get("verdicts")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestCheckThenRecheck(t *testing.T) {
 		t.Fatalf("first check: %+v", v)
 	}
 	var tables []api.Table
-	if err := decodeTables(tablesOf(res.Get("tables")), &tables); err != nil {
+	if err := decodeTables(textOf(res.Get("tables")), &tables); err != nil {
 		t.Fatal(err)
 	}
 	// The page sends the edit, not the tables.
@@ -118,18 +118,18 @@ func TestCheckThenRecheck(t *testing.T) {
 	tj, _ := json.Marshal(tables)
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": string(tj), "send_tables": true}))
 	res = lastResult(t)
-	if !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
-		t.Errorf("a restore gets the tables back: %.200s", tablesOf(res.Get("tables")))
+	if !strings.Contains(textOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore gets the tables back: %.200s", textOf(res.Get("tables")))
 	}
 	// As an earlier version kept them: the compact form as text.
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": tablewire.Encode(tables), "send_tables": true}))
-	if res = lastResult(t); !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
-		t.Errorf("a restore from the compact form: %.200s", tablesOf(res.Get("tables")))
+	if res = lastResult(t); !strings.Contains(textOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore from the compact form: %.200s", textOf(res.Get("tables")))
 	}
 	// As the page keeps them now: the compact form's bytes.
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj), "tables": jsBytes([]byte(tablewire.Encode(tables))), "send_tables": true}))
-	if res = lastResult(t); !strings.Contains(tablesOf(res.Get("tables")), "2001-12-01") {
-		t.Errorf("a restore from the compact form's bytes: %.200s", tablesOf(res.Get("tables")))
+	if res = lastResult(t); !strings.Contains(textOf(res.Get("tables")), "2001-12-01") {
+		t.Errorf("a restore from the compact form's bytes: %.200s", textOf(res.Get("tables")))
 	}
 	// The index says where each row is: row 3 (M-2) decodes alone.
 	var ix tablewire.Index
@@ -146,7 +146,7 @@ func TestCheckThenRecheck(t *testing.T) {
 		return out
 	}
 	nums, starts := ints(res.Get("nums")), ints(res.Get("starts"))
-	all := tablesOf(res.Get("tables"))
+	all := textOf(res.Get("tables"))
 	r, err := tablewire.DecodeRow(all[starts[1]:starts[2]])
 	if err != nil || nums[1] != 3 || r.Num != 3 || r.Cells[0] != "M-2" {
 		t.Errorf("row 3 from the index: %+v %v (nums %v)", r, err, nums)
@@ -182,7 +182,7 @@ func TestRecheckTime(t *testing.T) {
 	first := time.Since(start)
 	t.Logf("first answer after %d ms (read %d ms, check %d ms)", res.Get("total_ms").Int(), res.Get("read_ms").Int(), res.Get("check_ms").Int())
 	var tables []api.Table
-	if err := decodeTables(tablesOf(res.Get("tables")), &tables); err != nil {
+	if err := decodeTables(textOf(res.Get("tables")), &tables); err != nil {
 		t.Fatal(err)
 	}
 	req := baseRequest()
@@ -195,8 +195,8 @@ func TestRecheckTime(t *testing.T) {
 	total := time.Since(start)
 	t.Logf("%d rows: first check %v; recheck after an edit %v (request %d bytes marshalled in %v; worker check %v ms, answer %.1f MB)",
 		n, first.Round(time.Millisecond), total.Round(time.Millisecond), len(rj), marshal.Round(time.Microsecond),
-		res.Get("check_ms").Int(), float64(len(res.Get("verdicts").String()))/1e6)
-	if !strings.Contains(res.Get("verdicts").String(), "invalid_date") {
+		res.Get("check_ms").Int(), float64(len(textOf(res.Get("verdicts"))))/1e6)
+	if !strings.Contains(textOf(res.Get("verdicts")), "invalid_date") {
 		t.Error("the edit to an impossible date was not flagged")
 	}
 	// A second edit fixes it: the session re-reads that row again.
@@ -204,7 +204,7 @@ func TestRecheckTime(t *testing.T) {
 		{File: "members.csv", Sheet: tables[0].Sheet, Row: 2, Col: 4, Value: "1990-02-28"}}
 	rj, _ = json.Marshal(req)
 	handle(js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
-	if strings.Contains(lastResult(t).Get("verdicts").String(), "invalid_date") {
+	if strings.Contains(textOf(lastResult(t).Get("verdicts")), "invalid_date") {
 		t.Error("the fixed date is still flagged")
 	}
 }

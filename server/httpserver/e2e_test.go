@@ -650,3 +650,33 @@ func TestE2E_CompactTablesAndEdits(t *testing.T) {
 		}
 	})
 }
+
+// TestE2E_CheckErrorWorkbook: before any commit, the review's batch (the
+// compact tables and the edits) comes back as the marked workbook: the bad
+// rows as the person has them, each bad cell filled and commented.
+func TestE2E_CheckErrorWorkbook(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "test.db"))
+	tb := tables(t, "members.csv", "member", "external_id,name,dob\nM-1,Ann,2001-02-03\nM-2,Ben,1990-13-01\nM-3,,2000-01-01\n")
+	req := api.CheckRequest{TablesWire: tablewire.Encode(tb), Spec: extSpec,
+		Edits: []tablewire.Edit{{File: "members.csv", Sheet: tb[0].Sheet, Row: 4, Col: 1, Value: "Cy"}}}
+	code, b := e.do("POST", "/a/one/api/check/errors.xlsx", e.key, req, nil)
+	if code != 200 || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatalf("workbook: %d %.300s", code, b)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := f.GetSheetName(0)
+	rows, _ := f.GetRows(sh)
+	if len(rows) != 2 || rows[1][0] != "M-2" || rows[1][2] != "1990-13-01" {
+		t.Fatalf("rows %q: want the header and M-2 only (M-3 was fixed by the edit)", rows)
+	}
+	comments, _ := f.GetComments(sh)
+	if len(comments) == 0 || comments[0].Cell != "C2" {
+		t.Errorf("comments %+v, want one on C2 (the bad date)", comments)
+	}
+	if code, _ := e.do("POST", "/a/one/api/check/errors.pdf", e.key, req, nil); code != 404 {
+		t.Errorf("errors.pdf: %d, want 404", code)
+	}
+}

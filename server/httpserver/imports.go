@@ -82,6 +82,46 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleCheckErrors checks a batch as handleCheck does and answers its
+// error file: the rows that would not be imported, with their reasons (csv),
+// or the workbook with the bad cells marked (xlsx), for the page's review.
+func (s *Server) handleCheckErrors(w http.ResponseWriter, r *http.Request) error {
+	ext := fileExt(r, "errors")
+	if ext != "csv" && ext != "xlsx" {
+		return model.Errorf(model.ENotFound, "Error files are .csv or .xlsx.")
+	}
+	body, err := readAll(r)
+	if err != nil {
+		return err
+	}
+	var req api.CheckRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
+	}
+	tables, err := resolve(body, &req)
+	if err != nil {
+		return err
+	}
+	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, tables, req.Spec, req.Choices)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if ext == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = errfile.WriteCSV(&buf, tables, plan)
+	} else {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		err = errxlsx.Write(&buf, tables, plan)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="casegate-errors.`+ext+`"`)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
 func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
 	key, err := idemKey(r, true)
 	if err != nil {

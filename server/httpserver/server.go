@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	d("GET /cases/index", s.handleCaseIndex)
 	d("POST /cases/lookup", s.handleLookup)
 	d("POST /check", s.handleCheck)
+	d("POST /check/{file}", s.handleCheckErrors) // errors.csv | errors.xlsx
 	d("POST /imports/", s.handleCommit)
 	d("GET /imports/", s.handleListImports)
 	d("GET /imports/progress", s.handleProgress)

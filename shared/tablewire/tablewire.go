@@ -110,14 +110,14 @@ func encodeRow(e encoder, r Row) {
 func DecodeRow(s string) (Row, error) {
 	d := decoder{s: s}
 	var cells []string
-	r := decodeRow(&d, &cells)
+	r := decodeRow(&d, &cells, 0)
 	return r, d.err
 }
 
 // decodeRow reads a row, its cells taken from the front of *cells, which
-// is refilled 64k cells at a time (rows share arrays: one allocation, not
-// one a row).
-func decodeRow(d *decoder, cells *[]string) Row {
+// is refilled chunk cells at a time when short (rows of a table share
+// arrays: one allocation, not one a row; 0: just the row's).
+func decodeRow(d *decoder, cells *[]string, chunk int) Row {
 	var r Row
 	r.Num = d.num()
 	nc := d.count(1 << 16)
@@ -125,7 +125,7 @@ func decodeRow(d *decoder, cells *[]string) Row {
 		return r
 	}
 	if len(*cells) < nc {
-		*cells = make([]string, max(nc, 64*1024))
+		*cells = make([]string, max(nc, chunk))
 	}
 	r.Cells, *cells = (*cells)[:nc:nc], (*cells)[nc:]
 	for k := range r.Cells {
@@ -166,7 +166,7 @@ func Decode(s string) ([]Table, error) {
 		// The cells of all rows in one array: one allocation, not one a row.
 		var cells []string
 		for j := range t.Rows {
-			t.Rows[j] = decodeRow(&d, &cells)
+			t.Rows[j] = decodeRow(&d, &cells, 64*1024)
 			if d.err != nil {
 				return nil, d.err
 			}
