@@ -93,21 +93,10 @@
     }));
   }
 
-  // keep wraps a listener so that a first check's tables are kept in
-  // IndexedDB (too large for localStorage). The request, with every edit
-  // and choice, is kept by the page in localStorage, synchronously, so a
-  // reload never loses the last edit.
-  function keep(onMessage, saveKey) {
-    if (!saveKey) return onMessage;
-    return (m) => {
-      onMessage(m);
-      if (m.type !== "result" || !m.tables) return;
-      // After the review is drawn: copying tens of MB into IndexedDB held
-      // the page's thread in the same task.
-      setTimeout(() => tx("readwrite", (s) => s.put({ tables: m.tables, saved: Date.now() }, saveKey))
-        .catch((e) => note("idb keep: " + e)), 300);
-    };
-  }
+  // A check's tables are kept in IndexedDB under the page's key by the
+  // worker (web/worker.js), off the page's thread. The request, with every
+  // edit and choice, is kept by the page in localStorage, synchronously, so
+  // a reload never loses the last edit.
 
   // The review grid is redrawn as one piece of HTML (app/ui renderGrid),
   // which drops the keyboard focus with the old cells: it goes back to the
@@ -155,7 +144,7 @@
     // saveKey, when set, names where the working import is kept (IndexedDB)
     // so it survives a reload.
     check(inputId, requestJSON, onMessage, saveKey) {
-      listener = keep(onMessage, saveKey);
+      listener = onMessage;
       readFiles(inputId)
         .then((list) => {
           if (list.length === 0) {
@@ -163,14 +152,14 @@
             return;
           }
           lastRequest = requestJSON;
-          const msg = { type: "check", request: requestJSON, files: list };
+          const msg = { type: "check", request: requestJSON, files: list, save_key: saveKey || "" };
           post(msg, list.map((f) => f.data.buffer));
         })
         .catch((err) => onMessage({ type: "error", message: "The file could not be read: " + err }));
     },
     // recheck re-runs the engine on edited tables (JSON) in the worker.
-    recheck(requestJSON, onMessage, saveKey) {
-      listener = keep(onMessage, saveKey);
+    recheck(requestJSON, onMessage) {
+      listener = onMessage;
       lastRequest = requestJSON;
       post({ type: "recheck", request: requestJSON });
     },

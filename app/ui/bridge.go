@@ -3,6 +3,7 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"unsafe"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -81,16 +82,12 @@ func whoAmI(ctx app.Context, done func(ctx app.Context, m me)) {
 }
 
 // int32s reads an array of int32s the worker sent as bytes (little-endian,
-// as typed arrays are on every browser's platform).
+// as typed arrays are on every browser's platform, and as wasm is).
 func int32s(v app.Value) []int32 {
-	if !v.Truthy() {
+	if !v.Truthy() || v.Length() < 4 {
 		return nil
 	}
 	b := make([]byte, v.Length())
 	app.CopyBytesToGo(b, v)
-	out := make([]int32, len(b)/4)
-	for i := range out {
-		out[i] = int32(uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24)
-	}
-	return out
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4) // b is 8-byte aligned, and not used again
 }

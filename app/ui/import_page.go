@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,10 +29,10 @@ type importPage struct {
 	preview      []table                        // the first rows of each table as last read
 	strips       map[string]map[string][10]bool // per file and sheet, for the plan shown (stripsOf)
 	lastProgress time.Time                      // when the last progress was drawn
-	stripsOf     *plan
 	// What the review derives from all the rows, made once per plan (and
 	// filter): each render of 100,000 rows did it again.
 	gcPaused      bool
+	incoming      *plan // an answer being put on the page (takeResult)
 	derivedOf     *plan
 	derivedFilter string
 	codes         []codeCount
@@ -357,14 +358,17 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					p.progress = fmt.Sprintf("Reading %s: %d%%", m.File, p.pct)
 				}
 			case "error", "crash":
-				p.checking, p.err, p.progress = false, m.Message, ""
+				p.checking, p.err, p.progress, p.incoming = false, m.Message, "", nil
 				p.status = m.Message
 				// What was checked before no longer stands: its review and its
 				// commit button go; what was read, if anything, is previewed.
 				p.plan, p.preview = nil, nil
 				_ = json.Unmarshal([]byte(m.Preview), &p.preview)
 			case "hash": // follows its result: the worker hashes once the page has the plan
-				if p.plan != nil && p.plan.Hash == "" {
+				switch {
+				case p.incoming != nil:
+					p.incoming.Hash = m.Hash
+				case p.plan != nil && p.plan.Hash == "":
 					p.plan.Hash = m.Hash
 				}
 			case "errors":
@@ -387,70 +391,139 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 					p.recheck(ctx)
 				}
 			case "result":
-				p.checking, p.progress, p.err = false, "", ""
-				// What is decoded below is kept: collecting while it is built
-				// and first drawn only holds the review back (at 100k rows a
-				// collection marking the verdicts took ~250 ms of the frame
-				// that shows it). The collector resumes once it is on screen.
-				p.pauseGC(ctx)
-				var ts []table
-				var bases []int
-				var pl plan
-				if m.Index != "" { // a re-check sends no tables: the page has them
-					var ix tablewire.Index
-					if json.Unmarshal([]byte(m.Index), &ix) != nil || len(ix.Heads) != len(ix.Counts) || len(m.Starts) != len(m.Nums)+1 {
-						p.err = "The reader's result could not be read."
-						return
-					}
-					k := 0
-					for ti, h := range ix.Heads {
-						if k+ix.Counts[ti] > len(m.Nums) {
-							p.err = "The reader's result could not be read."
-							return
-						}
-						h.Rows = make([]row, ix.Counts[ti])
-						for ri := range h.Rows {
-							h.Rows[ri].Num = int(m.Nums[k+ri])
-						}
-						ts, bases = append(ts, h), append(bases, k)
-						k += ix.Counts[ti]
-					}
-				}
-				if json.Unmarshal([]byte(m.Plan), &pl) != nil {
-					p.err = "The reader's result could not be read."
-					return
-				}
-				vs, err := tablewire.DecodeVerdicts(m.Verdicts)
-				if err != nil {
-					p.err = "The reader's result could not be read."
-					return
-				}
-				pl.Rows = vs
-				if ts != nil {
-					p.tables, p.starts, p.bases = ts, m.Starts, bases
-					p.preview = nil
-					for ti, t := range ts {
-						t.Rows = t.Rows[:min(previewRows, len(t.Rows))]
-						for ri := range t.Rows {
-							t.Rows[ri].Cells = p.cells(ti, ri)
-						}
-						p.preview = append(p.preview, t)
-					}
-				}
-				p.plan = &pl
-				_ = json.Unmarshal([]byte(m.Mappings), &p.mappings)
-				_ = json.Unmarshal([]byte(m.Files), &p.fileInfos)
-				s := pl.Summary
-				p.status = fmt.Sprintf("Checked %s: %d to create, %d to update, %d unchanged, %d skipped, %d with errors.",
-					plural(s.Rows, "row", "rows"), s.Create, s.Update, s.Unchanged, s.Skip, s.Error)
-				if p.restoring {
-					p.restoring = false
-					p.status = "Restored " + p.files + " as you left it. " + p.status
-				}
+				p.takeResult(ctx, m)
 			}
 		})
 		return nil
 	})
+}
+
+// takeResult puts the worker's answer on the page in steps, a frame apart,
+// so the page stays responsive: the tables' index, then the verdicts a
+// part at a time, then what the review derives from them, then the review.
+func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
+	bad := func() {
+		p.checking, p.progress, p.incoming = false, "", nil
+		p.err = "The reader's result could not be read."
+	}
+	// What is decoded below is kept: collecting while it is built and
+	// first drawn only holds the review back (at 100k rows a collection
+	// marking the verdicts took ~250 ms of the frame that shows it). The
+	// collector resumes once it is on screen.
+	p.pauseGC(ctx)
+	var ts []table
+	var bases []int
+	pl := &plan{}
+	if m.Index != "" { // a re-check sends no tables: the page has them
+		var ix tablewire.Index
+		if json.Unmarshal([]byte(m.Index), &ix) != nil || len(ix.Heads) != len(ix.Counts) || len(m.Starts) != len(m.Nums)+1 {
+			bad()
+			return
+		}
+		k := 0
+		for ti, h := range ix.Heads {
+			if k+ix.Counts[ti] > len(m.Nums) {
+				bad()
+				return
+			}
+			h.Rows = make([]row, ix.Counts[ti])
+			for ri := range h.Rows {
+				h.Rows[ri].Num = int(m.Nums[k+ri])
+			}
+			ts, bases = append(ts, h), append(bases, k)
+			k += ix.Counts[ti]
+		}
+	}
+	vr, err := tablewire.NewVerdictReader(m.Verdicts)
+	if err != nil || json.Unmarshal([]byte(m.Plan), pl) != nil {
+		bad()
+		return
+	}
+	p.incoming = pl
+	const part = 25000    // ~30 ms of decoding in the page's wasm
+	if vr.Len() <= part { // small: at once (a re-check after an edit shows without delay)
+		if _, err := vr.Read(part); err != nil {
+			bad()
+			return
+		}
+		pl.Rows = vr.Verdicts()
+		p.showResult(ctx, m, pl, ts, bases)
+		return
+	}
+	var step func(ctx app.Context)
+	step = func(ctx app.Context) {
+		if p.incoming != pl { // a newer answer, or the import was dropped
+			return
+		}
+		done, err := vr.Read(part)
+		if err != nil {
+			bad()
+			return
+		}
+		if !done {
+			p.progress = fmt.Sprintf("Drawing the review: %d%%", 90*vr.Done()/max(1, vr.Len()))
+			ctx.After(frame, step)
+			return
+		}
+		pl.Rows = vr.Verdicts()
+		// Then what the review derives from every row, a piece a frame.
+		var codes []codeCount
+		var groups []*pickGroup
+		var strips map[string]map[string][10]bool
+		pieces := []func(){
+			func() { codes = codeCounts(pl) },
+			func() { groups = pickGroups(pl) },
+			func() { strips = stripsOf(pl) },
+			func() {
+				p.filtered, p.derivedFilter = filterRows(pl, p.filter), p.filter
+				p.codes, p.pickGroups, p.strips, p.derivedOf = codes, groups, strips, pl
+				p.showResult(ctx, m, pl, ts, bases)
+			},
+		}
+		var piece func(ctx app.Context)
+		piece = func(ctx app.Context) {
+			if p.incoming != pl {
+				return
+			}
+			pieces[0]()
+			if pieces = pieces[1:]; len(pieces) > 0 {
+				ctx.After(frame, piece)
+			}
+		}
+		ctx.After(frame, piece)
+	}
+	p.progress = "Drawing the review…"
+	ctx.After(frame, step) // the bytes were copied in this task: decode in the next
+}
+
+// frame is the pause between the steps of takeResult: long enough for the
+// browser to draw a frame.
+const frame = 20 * time.Millisecond
+
+// showResult puts a decoded answer on the page.
+func (p *importPage) showResult(ctx app.Context, m workerMessage, pl *plan, ts []table, bases []int) {
+	p.checking, p.progress, p.err, p.incoming = false, "", "", nil
+	if ts != nil {
+		p.tables, p.starts, p.bases = ts, m.Starts, bases
+		p.preview = nil
+		for ti, t := range ts {
+			t.Rows = t.Rows[:min(previewRows, len(t.Rows))]
+			for ri := range t.Rows {
+				t.Rows[ri].Cells = p.cells(ti, ri)
+			}
+			p.preview = append(p.preview, t)
+		}
+	}
+	p.plan = pl
+	_ = json.Unmarshal([]byte(m.Mappings), &p.mappings)
+	_ = json.Unmarshal([]byte(m.Files), &p.fileInfos)
+	s := pl.Summary
+	p.status = fmt.Sprintf("Checked %s: %d to create, %d to update, %d unchanged, %d skipped, %d with errors.",
+		plural(s.Rows, "row", "rows"), s.Create, s.Update, s.Unchanged, s.Skip, s.Error)
+	if p.restoring {
+		p.restoring = false
+		p.status = "Restored " + p.files + " as you left it. " + p.status
+	}
 }
 
 // pauseGC turns the collector off until the page has drawn and settled.
@@ -477,7 +550,7 @@ func (p *importPage) recheck(ctx app.Context) {
 	p.checking = true
 	p.commitKey = "" // the batch changed: a new commit is a new request
 	ctx.LocalStorage().Set(p.workKey(), p.work())
-	cg().Call("recheck", p.request(), p.listener(), p.workKey())
+	cg().Call("recheck", p.request(), p.listener())
 }
 
 // loadCases reads a case export file in the worker: parents are then
@@ -1039,19 +1112,11 @@ func (p *importPage) renderRow(pi int) app.UI {
 	return app.Tr().Style("height", fmt.Sprintf("%dpx", rowHeight)).DataSet("row", r.Row).Body(tds...)
 }
 
-// strip is where the errors of each column of a row's table are, worked
-// out once per plan (each render did it for every row of the file).
+// strip is where the errors of each column of a row's table are (made
+// with the review's other derived data, once per plan).
 func (p *importPage) strip(ti int, r rowResult) map[string][10]bool {
-	if p.stripsOf != p.plan {
-		p.strips, p.stripsOf = map[string]map[string][10]bool{}, p.plan
-	}
-	k := r.File + "\x00" + r.Sheet
-	if s, ok := p.strips[k]; ok {
-		return s
-	}
-	s := columnStrip(p.plan, p.tables[ti].Header, r.File, r.Sheet)
-	p.strips[k] = s
-	return s
+	p.derive()
+	return p.strips[r.File+"\x00"+r.Sheet]
 }
 
 // renderGrid draws the rows in view. While no cell is edited they are one
@@ -1181,15 +1246,17 @@ func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
 
 // derive makes what the review shows of all the rows, when the plan or
 // the filter changed.
-func (p *importPage) derive() {
-	if p.derivedOf == p.plan && p.derivedFilter == p.filter {
+func (p *importPage) derive() { p.deriveFor(p.plan, p.filter) }
+
+func (p *importPage) deriveFor(pl *plan, filter string) {
+	if p.derivedOf == pl && p.derivedFilter == filter {
 		return
 	}
-	if p.derivedOf != p.plan {
-		p.codes, p.pickGroups = codeCounts(p.plan), pickGroups(p.plan)
+	if p.derivedOf != pl {
+		p.codes, p.pickGroups, p.strips = codeCounts(pl), pickGroups(pl), stripsOf(pl)
 	}
-	p.filtered = filterRows(p.plan, p.filter)
-	p.derivedOf, p.derivedFilter = p.plan, p.filter
+	p.filtered = filterRows(pl, filter)
+	p.derivedOf, p.derivedFilter = pl, filter
 }
 
 // pickGroup is one parent key to choose for: its first row, the issue, and
@@ -1205,10 +1272,9 @@ type pickGroup struct {
 // and key (the first 20), with the candidates (and the offer of a new
 // parent, where the engine allows one).
 func pickGroups(pl *plan) []*pickGroup {
-	type key struct{ file, code, ptype, value string }
-	var groups []*pickGroup
-	byKey := map[key]*pickGroup{}
-	for _, r := range pl.Rows {
+	var groups []*pickGroup // at most 20: found by a scan (hashing a key per row cost more)
+	for ri := range pl.Rows {
+		r := &pl.Rows[ri]
 		for _, is := range r.Issues {
 			if is.Code != model.CodeParentAmbiguous && (is.Code != model.CodeParentNotFound || len(is.Candidates) == 0) {
 				continue
@@ -1217,15 +1283,14 @@ func pickGroups(pl *plan) []*pickGroup {
 			if len(is.Candidates) > 0 {
 				ptype = is.Candidates[0].CaseType
 			}
-			k := key{r.File, string(is.Code), ptype, is.Value}
-			if g := byKey[k]; g != nil {
-				g.rows = append(g.rows, r.Row)
-				continue
-			}
-			if len(groups) < 20 {
-				g := &pickGroup{r: r, is: is, rows: []int{r.Row}, ptype: ptype}
-				byKey[k] = g
-				groups = append(groups, g)
+			i := slices.IndexFunc(groups, func(g *pickGroup) bool {
+				return g.is.Value == is.Value && g.is.Code == is.Code && g.ptype == ptype && g.r.File == r.File
+			})
+			switch {
+			case i >= 0:
+				groups[i].rows = append(groups[i].rows, r.Row)
+			case len(groups) < 20:
+				groups = append(groups, &pickGroup{r: *r, is: is, rows: []int{r.Row}, ptype: ptype})
 			}
 		}
 	}

@@ -108,17 +108,22 @@ type codeCount struct {
 
 // codeCounts counts rows per issue code, most frequent first.
 func codeCounts(p *plan) []codeCount {
-	m := map[string]int{}
-	for _, r := range p.Rows {
+	// A few dozen codes at most: found by a scan, not a map (hashing
+	// 100,000 codes cost the page's wasm more than counting them).
+	var out []codeCount
+	for ri := range p.Rows {
+		r := &p.Rows[ri]
 		for i, is := range r.Issues {
-			if !slices.ContainsFunc(r.Issues[:i], func(o model.Issue) bool { return o.Code == is.Code }) { // a row counts once per code
-				m[string(is.Code)]++
+			if slices.ContainsFunc(r.Issues[:i], func(o model.Issue) bool { return o.Code == is.Code }) { // a row counts once per code
+				continue
 			}
+			j := slices.IndexFunc(out, func(c codeCount) bool { return c.Code == string(is.Code) })
+			if j < 0 {
+				j = len(out)
+				out = append(out, codeCount{Code: string(is.Code)})
+			}
+			out[j].N++
 		}
-	}
-	out := make([]codeCount, 0, len(m))
-	for c, n := range m {
-		out = append(out, codeCount{c, n})
 	}
 	slices.SortFunc(out, func(a, b codeCount) int {
 		if a.N != b.N {
@@ -139,31 +144,57 @@ func cellIssues(r rowResult) map[string][]model.Issue {
 	return out
 }
 
-// columnStrip says, for each column, in which tenths of the file its errors
-// are: the strip drawn above the grid.
-func columnStrip(p *plan, header []string, file, sheet string) map[string][10]bool {
-	out := map[string][10]bool{}
-	n := 0 // the table's rows (counted first: copying 100,000 verdicts to count them cost more than the rest)
-	for i := range p.Rows {
-		if r := &p.Rows[i]; r.File == file && r.Sheet == sheet {
-			n++
-		}
+// stripsOf is, for each table (file and sheet) and column, where its
+// errors are: ten ticks, top to bottom of the file. One pass over the rows
+// (a table's rows come together, so its key is built once per run of them),
+// a column's ticks looked up once per run of issues in that column.
+func stripsOf(pl *plan) map[string]map[string][10]bool {
+	count := map[string]int{} // rows per table
+	for i := range pl.Rows {
+		count[pl.Rows[i].File+"\x00"+pl.Rows[i].Sheet]++
 	}
-	k := 0
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		if r.File != file || r.Sheet != sheet {
-			continue
+	ticks := map[string]map[string]*[10]bool{}
+	pos := map[string]int{} // rows of the table seen so far
+	var (
+		file, sheet, key, lastCol string
+		cols                      map[string]*[10]bool
+		last                      *[10]bool
+		k, n                      int // the row's place in its table, the table's rows
+	)
+	for i := range pl.Rows {
+		r := &pl.Rows[i]
+		if cols == nil || r.File != file || r.Sheet != sheet {
+			if cols != nil {
+				pos[key] = k
+			}
+			file, sheet, key = r.File, r.Sheet, r.File+"\x00"+r.Sheet
+			if cols = ticks[key]; cols == nil {
+				cols = map[string]*[10]bool{}
+				ticks[key] = cols
+			}
+			k, n, last = pos[key], count[key], nil
 		}
+		k++
 		for _, is := range r.Issues {
 			if is.Severity != model.SeverityError || is.Column == "" {
 				continue
 			}
-			s := out[is.Column]
-			s[k*10/n] = true
-			out[is.Column] = s
+			if last == nil || is.Column != lastCol {
+				if cols[is.Column] == nil {
+					cols[is.Column] = &[10]bool{}
+				}
+				lastCol, last = is.Column, cols[is.Column]
+			}
+			last[(k-1)*10/n] = true
 		}
-		k++
+	}
+	out := make(map[string]map[string][10]bool, len(ticks))
+	for key, cols := range ticks {
+		m := make(map[string][10]bool, len(cols))
+		for c, s := range cols {
+			m[c] = *s
+		}
+		out[key] = m
 	}
 	return out
 }

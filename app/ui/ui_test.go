@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -289,5 +290,35 @@ func TestJoinInts(t *testing.T) {
 		if got := joinInts(c.ns, 2+len(c.ns)%2*8); got != c.want {
 			t.Errorf("joinInts(%v) = %q, want %q", c.ns, got, c.want)
 		}
+	}
+}
+
+// TestStripsOf: each table's columns get ten ticks for where their errors
+// are, top to bottom; warnings and row-level issues make none.
+func TestStripsOf(t *testing.T) {
+	bad := func(col string) []model.Issue {
+		return []model.Issue{{Severity: model.SeverityError, Code: "invalid_date", Column: col}}
+	}
+	var rows []rowResult
+	for i := 0; i < 20; i++ {
+		r := rowResult{File: "a.csv", Sheet: "a", Row: i + 2}
+		switch i {
+		case 0:
+			r.Issues = bad("dob")
+		case 19:
+			r.Issues = append(bad("dob"), model.Issue{Severity: model.SeverityWarning, Code: "w", Column: "name"}, model.Issue{Severity: model.SeverityError, Code: "x"})
+		case 10:
+			r.Issues = bad("village")
+		}
+		rows = append(rows, r)
+	}
+	rows = append(rows, rowResult{File: "b.csv", Sheet: "b", Row: 2, Issues: bad("dob")})
+	s := stripsOf(&plan{Rows: rows})
+	want := map[string]map[string][10]bool{
+		"a.csv\x00a": {"dob": {0: true, 9: true}, "village": {5: true}},
+		"b.csv\x00b": {"dob": {0: true}},
+	}
+	if fmt.Sprint(s) != fmt.Sprint(want) {
+		t.Errorf("strips\n%v\nwant\n%v", s, want)
 	}
 }

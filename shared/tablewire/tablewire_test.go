@@ -138,3 +138,30 @@ func FuzzDecodeVerdicts(f *testing.F) {
 		}
 	})
 }
+
+// TestVerdictReaderParts: read a part at a time, the verdicts are the ones
+// read at once.
+func TestVerdictReaderParts(t *testing.T) {
+	var many []Verdict
+	for i := 0; i < 7; i++ {
+		many = append(many, verdicts...)
+	}
+	enc := EncodeVerdicts(many)
+	r, err := NewVerdictReader(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := 0
+	for done := false; !done; parts++ {
+		if done, err = r.Read(3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := (len(many) + 2) / 3; parts != want || r.Done() != r.Len() || !reflect.DeepEqual(r.Verdicts(), many) {
+		t.Errorf("%d parts (want %d), %d of %d read, same: %v", parts, want, r.Done(), r.Len(), reflect.DeepEqual(r.Verdicts(), many))
+	}
+	r, _ = NewVerdictReader(enc + "x")
+	if _, err := r.Read(len(many)); err == nil {
+		t.Error("trailing bytes read without error")
+	}
+}
