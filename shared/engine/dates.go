@@ -104,6 +104,9 @@ func (c *checker) parseDate(r *rowState, col *column, cell sheet.Cell, v string,
 	if dc.ambiguous && isAmbiguousDMY(v) {
 		r.warnf(model.CodeAmbiguousDate, col.header, v, "Column %s: %q could be day-first or month-first and nothing in the column tells which; it was read as %s (month first). Set the column's date order to be sure.", col.header, v, d.String())
 	}
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' && !d.HasTime { // read as written: 2006-01-02
+		return v, true
+	}
 	return d.String(), true
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"casegate/shared/casetype"
 	"casegate/shared/model"
 )
 
@@ -66,11 +67,21 @@ func (c *checker) resolveParents() error {
 		}
 	}
 	offers := map[[2]string][]model.Candidate{} // a new parent offered, by type and key
+	var lastOffer [2]string
+	var lastList []model.Candidate
+	var (
+		ct     casetype.CaseType // the last row's case type, looked up again only when it changes
+		ctName string
+		ctOK   bool
+	)
 	for i, r := range c.rows {
 		if !r.hasParent || r.res.Action == ActionSkip {
 			continue
 		}
-		ct, _ := c.in.Registry.Lookup(r.res.CaseType)
+		if !ctOK || r.res.CaseType != ctName {
+			ct, _ = c.in.Registry.Lookup(r.res.CaseType)
+			ctName, ctOK = r.res.CaseType, true
+		}
 		ptype := r.parentType
 		if ptype == "" {
 			ptype = ct.ParentType
@@ -183,12 +194,16 @@ func (c *checker) resolveParents() error {
 			}
 			is := r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.%s", ptype, keyName, r.parentKey, where, msg)
 			if whyNot == "" {
-				// One list per key, shared by its rows (read-only; cap = len).
-				k := [2]string{ptype, r.parentKey}
-				if offers[k] == nil {
-					offers[k] = []model.Candidate{newOffer}
+				// One list per key, shared by its rows (read-only; cap = len);
+				// a household's members usually follow each other.
+				if k := [2]string{ptype, r.parentKey}; k != lastOffer || lastList == nil {
+					if lastList = offers[k]; lastList == nil {
+						lastList = []model.Candidate{newOffer}
+						offers[k] = lastList
+					}
+					lastOffer = k
 				}
-				is.Candidates = offers[k]
+				is.Candidates = lastList
 			}
 		}
 		if makeNew {

@@ -41,6 +41,11 @@ func main() {
 		engine.Check(engine.Input{Tables: ts, Registry: reg, Spec: spec.Spec{SearchField: "external_id", CreateNewCases: true}})
 		fmt.Println("warm", time.Since(t))
 	}
+	if f := os.Getenv("CPUPROF"); f != "" {
+		fh, _ := os.Create(f)
+		pprof.StartCPUProfile(fh)
+		defer pprof.StopCPUProfile()
+	}
 	for i := 0; i < 2; i++ {
 		runtime.GC()
 		t0 := time.Now()
@@ -54,7 +59,7 @@ func main() {
 		if err != nil {
 			panic(err)
 		}
-		p, err := engine.Check(engine.Input{Tables: ts, Registry: reg, Spec: spec.Spec{SearchField: "external_id", CreateNewCases: true}})
+		p, err := engine.Check(engine.Input{Tables: ts, Registry: reg, Unhashed: true, Spec: spec.Spec{SearchField: "external_id", CreateNewCases: true}})
 		if err != nil {
 			panic(err)
 		}
