@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -1131,14 +1130,44 @@ func (p *importPage) renderGrid(idx []int) app.UI {
 	return app.Raw(p.gridHTML(idx))
 }
 
-// htmlEscaper is html.EscapeString without the html package, whose entity
+// htmlEscape is html.EscapeString without the html package, whose entity
 // table would weigh 40 KB in app.wasm.
-var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
+// By hand, not strings.NewReplacer (whose machinery weighs in app.wasm).
+func htmlEscape(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&', '\'', '<', '>', '"':
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+5*n)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			b = append(b, "&amp;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '"':
+			b = append(b, "&#34;"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
 
 // gridHTML is renderRows as HTML text.
 func (p *importPage) gridHTML(idx []int) string {
 	var b strings.Builder
-	esc := htmlEscaper.Replace
+	esc := htmlEscape
 	height := fmt.Sprintf(` style="height:%dpx"`, rowHeight)
 	b.WriteString("<table><tbody>")
 	last := ""
@@ -1283,9 +1312,12 @@ func pickGroups(pl *plan) []*pickGroup {
 			if len(is.Candidates) > 0 {
 				ptype = is.Candidates[0].CaseType
 			}
-			i := slices.IndexFunc(groups, func(g *pickGroup) bool {
-				return g.is.Value == is.Value && g.is.Code == is.Code && g.ptype == ptype && g.r.File == r.File
-			})
+			i := len(groups) - 1
+			for ; i >= 0; i-- {
+				if g := groups[i]; g.is.Value == is.Value && g.is.Code == is.Code && g.ptype == ptype && g.r.File == r.File {
+					break
+				}
+			}
 			switch {
 			case i >= 0:
 				groups[i].rows = append(groups[i].rows, r.Row)

@@ -113,23 +113,29 @@ func codeCounts(p *plan) []codeCount {
 	var out []codeCount
 	for ri := range p.Rows {
 		r := &p.Rows[ri]
-		for i, is := range r.Issues {
-			if slices.ContainsFunc(r.Issues[:i], func(o model.Issue) bool { return o.Code == is.Code }) { // a row counts once per code
-				continue
+	issues:
+		for i := range r.Issues {
+			code := string(r.Issues[i].Code)
+			for _, o := range r.Issues[:i] { // a row counts once per code
+				if string(o.Code) == code {
+					continue issues
+				}
 			}
-			j := slices.IndexFunc(out, func(c codeCount) bool { return c.Code == string(is.Code) })
-			if j < 0 {
-				j = len(out)
-				out = append(out, codeCount{Code: string(is.Code)})
+			j := 0 // plain loops, not slices' generic helpers: app.wasm's budget
+			for j < len(out) && out[j].Code != code {
+				j++
+			}
+			if j == len(out) {
+				out = append(out, codeCount{Code: code})
 			}
 			out[j].N++
 		}
 	}
-	slices.SortFunc(out, func(a, b codeCount) int {
-		if a.N != b.N {
-			return b.N - a.N
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].N != out[b].N {
+			return out[a].N > out[b].N
 		}
-		return strings.Compare(a.Code, b.Code)
+		return out[a].Code < out[b].Code
 	})
 	return out
 }
@@ -153,49 +159,47 @@ func stripsOf(pl *plan) map[string]map[string][10]bool {
 	for i := range pl.Rows {
 		count[pl.Rows[i].File+"\x00"+pl.Rows[i].Sheet]++
 	}
-	ticks := map[string]map[string]*[10]bool{}
+	out := map[string]map[string][10]bool{}
 	pos := map[string]int{} // rows of the table seen so far
 	var (
-		file, sheet, key, lastCol string
-		cols                      map[string]*[10]bool
-		last                      *[10]bool
-		k, n                      int // the row's place in its table, the table's rows
+		file, sheet, key, col string
+		cols                  map[string][10]bool
+		ticks                 [10]bool // col's, written back when the column or table changes
+		k, n                  int      // the row's place in its table, the table's rows
 	)
+	flush := func() {
+		if col != "" {
+			cols[col] = ticks
+		}
+		col = ""
+	}
 	for i := range pl.Rows {
 		r := &pl.Rows[i]
 		if cols == nil || r.File != file || r.Sheet != sheet {
+			flush()
 			if cols != nil {
 				pos[key] = k
 			}
 			file, sheet, key = r.File, r.Sheet, r.File+"\x00"+r.Sheet
-			if cols = ticks[key]; cols == nil {
-				cols = map[string]*[10]bool{}
-				ticks[key] = cols
+			if cols = out[key]; cols == nil {
+				cols = map[string][10]bool{}
+				out[key] = cols
 			}
-			k, n, last = pos[key], count[key], nil
+			k, n = pos[key], count[key]
 		}
 		k++
 		for _, is := range r.Issues {
 			if is.Severity != model.SeverityError || is.Column == "" {
 				continue
 			}
-			if last == nil || is.Column != lastCol {
-				if cols[is.Column] == nil {
-					cols[is.Column] = &[10]bool{}
-				}
-				lastCol, last = is.Column, cols[is.Column]
+			if is.Column != col {
+				flush()
+				col, ticks = is.Column, cols[is.Column]
 			}
-			last[(k-1)*10/n] = true
+			ticks[(k-1)*10/n] = true
 		}
 	}
-	out := make(map[string]map[string][10]bool, len(ticks))
-	for key, cols := range ticks {
-		m := make(map[string][10]bool, len(cols))
-		for c, s := range cols {
-			m[c] = *s
-		}
-		out[key] = m
-	}
+	flush()
 	return out
 }
 
@@ -218,7 +222,13 @@ func tableIndex(ts []table, r rowResult) (int, int) {
 // differingProps lists the properties whose values differ among parent
 // candidates: what tells them apart in the picker.
 func differingProps(cands []model.Candidate) []string {
-	cands = slices.DeleteFunc(slices.Clone(cands), func(c model.Candidate) bool { return c.New }) // the offer of a new case has none
+	var real []model.Candidate // the offer of a new case has no properties
+	for _, c := range cands {
+		if !c.New {
+			real = append(real, c)
+		}
+	}
+	cands = real
 	var keys []string
 	seen := map[string]bool{}
 	for _, c := range cands {

@@ -322,3 +322,11 @@ func TestStripsOf(t *testing.T) {
 		t.Errorf("strips\n%v\nwant\n%v", s, want)
 	}
 }
+
+func TestHTMLEscape(t *testing.T) {
+	for in, want := range map[string]string{"plain": "plain", `<a href="x">Tom & Jerry's</a>`: "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;", "": ""} {
+		if got := htmlEscape(in); got != want {
+			t.Errorf("htmlEscape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
