@@ -9,6 +9,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/klauspost/compress v1.18.0
 	github.com/maxence-charriere/go-app/v10 v10.1.11
 	github.com/xuri/excelize/v2 v2.11.1
 	golang.org/x/text v0.43.0
