@@ -323,30 +323,30 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **The xlsx reader in wasm.** Of the worker's ~5 s on the 100k-row workbook, ~3.4 s is reading:
-  inflating ~100 MB of sheet XML and scanning it, single-threaded, ~5× slower than the same code
-  natively (0.7 s). Closing it: a cell scanner
-  that jumps from ` + "`<c`" + ` to ` + "`<v>`" + ` without looking at every attribute, and shared strings
-  kept as offsets into one buffer.
-- **What the page does with the answer.** The worker hands the page its tables and verdicts in
-  a compact length-prefixed form (decoding 100k rows from JSON took 2.8 s + 1.6 s on the page's
-  thread), as objects rather than one JSON text; the grid in view is one piece of HTML and the
-  closed mapping panel builds nothing (go-app mounting ~1,500 elements was the ~400 ms freeze seen
-  even at 1k rows; now ~200 ms). What is left at 100k rows, from the page's CPU profile: building
-  100k verdicts and 2 M cells in the page's Go heap, with the collector's assists (~0.6 s),
-  copying ~40 MB of strings out of the worker's message (~0.2 s), and drawing (~0.2 s): 6.6 s
-  from Check to the review on screen, a longest frame gap of ~1.7–2 s. Closing it: keep tables and
-  verdicts in the worker and let the virtual grid ask for the rows in view (it draws ~30),
-  sending the summary, the issue counts and the rows with problems. Edits already go the other way
-  as diffs, and re-checks are incremental (engine.Session: 100k rows 1.9 s → 0.7 s in the worker).
-- **csv in the browser** is read in 0.7 s; checking text cells (every date parsed, in one
-  thread) takes ~2 s. Papa Parse only splits the text.
-- **The check command ÷ a bare read.** In one process the check of 100k rows is now ~4× a bare
+- **Memory in the worker.** The 100k-row check peaks at ~400 MB of wasm memory, which never
+  shrinks: the file, 2 M cells, the engine's per-row state and property layout, the plan, the
+  answer encoded for the page (~60 MB), and the session kept for incremental re-checks (a second
+  read, made once the answer is sent). The check runs without collections (collecting what stays
+  live anyway cost ~0.8 s in wasm). Closing it: cells without a per-cell kind, a value-only
+  property layout, the session's read made lazily, and the answer written straight into the
+  buffers that move to the page.
+- **Time in the worker.** xlsx: of ~3.1 s, ~1.7 s is reading (inflating ~100 MB of XML with
+  klauspost's inflate, then a one-pass reader for the plain cell forms; both ~4× slower in wasm
+  than natively), ~0.9 s checking, ~0.4 s encoding the answer. csv: ~0.4 s reading, ~1.2 s
+  checking (one thread: wasm has no parallelism here), ~0.3 s encoding. Papa Parse and SheetJS
+  only split text; casegate validates every cell, matches parents and checks addresses in the
+  same time.
+- **The page.** The review is on screen ~0.5 s after the worker answers: the tables stay the
+  worker's bytes (a row is decoded when drawn), verdicts and tables move without copies, and the
+  answer is put on screen in steps a frame apart (verdicts 25k at a time, then counts, parent
+  groups, strips, the grid), so no frame waits over ~100 ms at 100k rows. Small files are put on
+  screen in one step (~130 ms at 1k rows: mounting the review).
+- **The check command ÷ a bare read.** In one process the check of 100k rows is ~3× a bare
   encoding/csv read (it was 16×: properties as one sorted array per table instead of a map per
-  row, reading and checking on every core, the plan hashed in parallel chunks). As whole
-  processes it is ~7×: the check must hold the whole import (duplicates and parents compare
-  rows), and its ~270 MB of fresh memory cost ~0.17 s of kernel page faults that a streaming read
-  never pays. Closing it: a value-only property layout and cells without a per-cell kind.
+  row, reading and checking on every core, the plan hashed only when shown). As whole processes
+  it is ~5×: the check must hold the whole import (duplicates and parents compare rows), and its
+  ~270 MB of fresh memory cost ~0.17 s of kernel page faults that a streaming read never pays.
+  Closing it: the same memory work as in the worker.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
   server never trusts the page), writes 14-column upserts with three indexes, the undo log, and
   the per-row results; the bare insert writes 4 columns with no index. 100,000 rows commit in

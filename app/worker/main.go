@@ -402,9 +402,9 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	// re-check the page has them already.
 	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
 	if !recheck {
-		wt := api.FromEngine(tables)
-		s, ix := tablewire.EncodeIndexed(wt)
-		if !utf8.ValidString(s) { // the server reads it as JSON text: no stray bytes
+		b, ix := api.EncodeTables(tables)
+		if !utf8.Valid(b) { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
+			wt := api.FromEngine(tables)
 			for _, t := range wt {
 				for _, r := range t.Rows {
 					for i, c := range r.Cells {
@@ -412,9 +412,11 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 					}
 				}
 			}
+			var s string
 			s, ix = tablewire.EncodeIndexed(wt)
+			b = []byte(s)
 		}
-		tb = jsBytes(unsafe.Slice(unsafe.StringData(s), len(s)))
+		tb = jsBytes(b)
 		nums, starts = jsBytes(int32Bytes(ix.Nums)), jsBytes(int32Bytes(ix.Starts))
 		ij, _ := json.Marshal(ix)
 		index = string(ij)
@@ -422,9 +424,8 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	verdicts := tablewire.EncodeVerdicts(vs)
 	postMoving(map[string]any{"type": "result", "tables": tb, "index": index, "nums": nums, "starts": starts, "plan": string(pj),
-		"verdicts": jsBytes(unsafe.Slice(unsafe.StringData(verdicts), len(verdicts))), "mappings": string(mj), "files": string(fj),
+		"verdicts": jsBytes(tablewire.AppendVerdicts(nil, vs)), "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "total_ms": time.Since(started).Milliseconds()})
 	// The page has its plan; while the person reads it, hash it (the page
 	// commits with the hash) and make the next re-check incremental.

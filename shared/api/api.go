@@ -328,3 +328,41 @@ type BulkError struct {
 	Rows        []int  `json:"rows"`
 	Code        string `json:"code,omitempty"` // casegate's stable issue code
 }
+
+// EncodeTables writes engine tables in tablewire's compact form, with its
+// index: what Encode(FromEngine(ts)) writes, without building the wire
+// tables first (the worker's answer at 100,000 rows: 2 M strings fewer).
+func EncodeTables(ts []engine.Table) ([]byte, tablewire.Index) {
+	n, rows := 0, 0
+	for _, t := range ts {
+		rows += len(t.Rows)
+		for _, r := range t.Rows {
+			n += 8 + 5*len(r.Cells)
+			for _, c := range r.Cells {
+				n += len(c.Value)
+			}
+		}
+	}
+	w := tablewire.NewWriter(len(ts), rows, n)
+	var cells []string
+	var kinds []uint8
+	for _, t := range ts {
+		w.Table(Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header}, len(t.Rows))
+		for _, r := range t.Rows {
+			cells, kinds = cells[:0], kinds[:0]
+			plain := true
+			for _, c := range r.Cells {
+				cells = append(cells, c.Value)
+				kinds = append(kinds, uint8(c.Kind))
+				if c.Kind != sheet.KindText && c.Kind != sheet.KindEmpty {
+					plain = false
+				}
+			}
+			if plain { // kinds are written only when some cell is not text (as FromEngine)
+				kinds = kinds[:0]
+			}
+			w.Row(r.Num, cells, kinds)
+		}
+	}
+	return w.Done()
+}

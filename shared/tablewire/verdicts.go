@@ -2,6 +2,7 @@ package tablewire
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"casegate/shared/model"
@@ -24,8 +25,10 @@ const verdictMagic = "vw1\n"
 // EncodeVerdicts writes verdicts in the compact form (decoding 100,000 of
 // them from JSON took 1.6 s on the page's thread). Candidates, rare, are
 // JSON inside it.
-func EncodeVerdicts(vs []Verdict) string {
-	var b strings.Builder
+func EncodeVerdicts(vs []Verdict) string { return string(AppendVerdicts(nil, vs)) }
+
+// AppendVerdicts is EncodeVerdicts appending to dst.
+func AppendVerdicts(dst []byte, vs []Verdict) []byte {
 	n := len(verdictMagic)
 	for _, v := range vs {
 		n += 40 + len(v.File) + len(v.Sheet) + len(v.Action) + len(v.CaseID) + len(v.CaseType)
@@ -33,29 +36,28 @@ func EncodeVerdicts(vs []Verdict) string {
 			n += 24 + len(is.Severity) + len(is.Code) + len(is.Column) + len(is.Value) + len(is.Message) + len(is.Suggestion)
 		}
 	}
-	b.Grow(n)
-	b.WriteString(verdictMagic)
-	e := encoder{&b}
-	e.num(len(vs))
+	w := &Writer{b: slices.Grow(dst, n)}
+	w.b = append(w.b, verdictMagic...)
+	w.num(len(vs))
 	for _, v := range vs {
-		e.str(v.File)
-		e.str(v.Sheet)
-		e.num(v.Row)
-		e.str(v.Action)
-		e.str(v.CaseID)
-		e.str(v.CaseType)
-		e.num(len(v.Issues))
+		w.str(v.File)
+		w.str(v.Sheet)
+		w.num(v.Row)
+		w.str(v.Action)
+		w.str(v.CaseID)
+		w.str(v.CaseType)
+		w.num(len(v.Issues))
 		for _, is := range v.Issues {
-			e.str(string(is.Severity))
-			e.str(string(is.Code))
-			e.str(is.Column)
-			e.str(is.Value)
-			e.str(is.Message)
-			e.str(is.Suggestion)
-			e.str(candidates(is))
+			w.str(string(is.Severity))
+			w.str(string(is.Code))
+			w.str(is.Column)
+			w.str(is.Value)
+			w.str(is.Message)
+			w.str(is.Suggestion)
+			w.str(candidates(is))
 		}
 	}
-	return b.String()
+	return w.b
 }
 
 // offerMark starts the short form of the most common candidate list: only
@@ -165,19 +167,3 @@ func (r *VerdictReader) Read(n int) (bool, error) {
 
 // Verdicts returns what is read so far.
 func (r *VerdictReader) Verdicts() []Verdict { return r.vs[:r.next] }
-
-// encoder writes numbers and length-prefixed strings.
-type encoder struct{ b *strings.Builder }
-
-func (e encoder) num(v int) {
-	var tmp [20]byte
-	e.b.Write(appendInt(tmp[:0], v))
-	e.b.WriteByte(',')
-}
-
-func (e encoder) str(s string) {
-	var tmp [20]byte
-	e.b.Write(appendInt(tmp[:0], len(s)))
-	e.b.WriteByte(':')
-	e.b.WriteString(s)
-}
