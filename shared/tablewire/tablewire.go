@@ -172,7 +172,6 @@ func decodeRow(d *decoder, cells *[]string, chunk int) Row {
 	return r
 }
 
-
 var errBad = errors.New("the tables are not in the compact form (cut short or damaged)")
 
 // Decode reads the compact form. Cell texts are slices of s.
