@@ -59,8 +59,8 @@ async function run(tool, file) {
     });
     rows = JSON.parse(res.plan).summary.rows;
     mem = res.memory || 0;
-    console.log("worker phases", res.read_ms, res.check_ms, res.total_ms);
-    phases = [res.read_ms, res.check_ms, res.total_ms];
+    console.log("worker phases", res.read_ms, res.check_ms, res.tables_ms, res.total_ms);
+    phases = [res.read_ms, res.check_ms, res.tables_ms, res.total_ms];
   } else if (tool === "sheetjs") {
     const wb = XLSX.read(buf);
     rows = XLSX.utils.sheet_to_json(wb.Sheets[wb.SheetNames[0]], { header: 1 }).length - 1;
