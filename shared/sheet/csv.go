@@ -342,6 +342,7 @@ type csvPart struct {
 	header []string
 	rows   []Row
 	err    error
+	slab   cellSlab
 }
 
 func (c *csvPart) read() {
@@ -385,7 +386,7 @@ func (c *csvPart) read() {
 		if c.first && row < opt.HeaderRow {
 			continue
 		}
-		cells := make([]Cell, len(rec))
+		cells := c.slab.take(len(rec))
 		for i, v := range rec {
 			if strings.IndexByte(v, '\r') >= 0 {
 				v = strings.ReplaceAll(v, "\r\n", "\n")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // tokKind is a token of the minimal XML scanner used for the large parts
@@ -326,6 +327,46 @@ func decodeOOXMLEscapes(s string) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// arena makes the cells' strings out of large shared blocks: a string per
+// cell was an allocation per cell, which the browser's wasm pays dearly
+// for. A block's bytes are never written again once handed out, and every
+// cell is kept as long as the sheet, so the blocks live exactly as long.
+type arena struct{ buf []byte }
+
+func (a *arena) string(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > 1024:
+		return string(b)
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, 64<<10)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[start], len(b))
+}
+
+// cellSlab hands out rows' cells from shared arrays: one allocation per
+// 16k cells instead of one per row.
+type cellSlab struct{ buf []Cell }
+
+func (s *cellSlab) take(n int) []Cell {
+	if len(s.buf) < n {
+		s.buf = make([]Cell, max(n, 16<<10))
+	}
+	c := s.buf[:n:n]
+	s.buf = s.buf[n:]
+	return c
+}
+
+func (s *cellSlab) copy(cells []Cell) []Cell {
+	c := s.take(len(cells))
+	copy(c, cells)
+	return c
 }
 
 // fastCells turns on scanner.cell (tests compare reading with and without).

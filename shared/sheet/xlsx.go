@@ -192,6 +192,8 @@ func atoi(b []byte) (int, bool) {
 func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst []string, opt Options, prog *progress) (*Sheet, error) {
 	lim := opt.Limits
 	sh := &Sheet{Name: ref.name, Hidden: ref.hidden, HeaderRow: opt.HeaderRow}
+	var texts arena   // the cells' strings
+	var slab cellSlab // the rows' cells
 	s := scanner{b: make([]byte, 0, scanWindow), src: pr}
 	bad := func(format string, a ...any) error {
 		return model.Errorf(model.EInvalid, "%s, sheet %s: "+format, append([]any{z.name, ref.name}, a...)...)
@@ -220,7 +222,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		if len(sh.Rows) >= lim.MaxRows {
 			return model.Errorf(model.ETooLarge, "%s, sheet %s: row %s is over the limit of %s rows.", z.name, ref.name, thousands(rowNum), thousands(lim.MaxRows))
 		}
-		sh.Rows = append(sh.Rows, Row{Num: rowNum, Cells: cells})
+		sh.Rows = append(sh.Rows, Row{Num: rowNum, Cells: slab.copy(cells)})
 		return nil
 	}
 	// Numbers and dates repeat (dates of birth, counts, amounts): each
@@ -237,11 +239,11 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		switch string(cellT) {
 		case "s", "":
 		default:
-			val = string(v)
+			val = texts.string(v)
 		}
 		decoded := false
 		if inIS || string(cellT) == "inlineStr" {
-			val, decoded = decodeOOXMLEscapes(string(isText)), true
+			val, decoded = decodeOOXMLEscapes(texts.string(isText)), true
 		}
 		switch string(cellT) {
 		case "s":
@@ -277,7 +279,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				c = hit
 				break
 			}
-			val = strings.TrimSpace(string(v))
+			val = strings.TrimSpace(texts.string(v))
 			if val == "" {
 				break
 			}
@@ -389,7 +391,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				} else {
 					rowNum = lastRow + 1 // rows without r follow the previous one
 				}
-				lastRow, col, cells, inRow, inCell = rowNum, 0, make([]Cell, 0, max(8, len(sh.Header))), !s.self, false
+				lastRow, col, cells, inRow, inCell = rowNum, 0, cells[:0], !s.self, false // the row's cells are copied out when it ends
 				if s.self {
 					if err := flushRow(); err != nil {
 						return nil, err
