@@ -351,6 +351,7 @@ func (c *checker) finish() []int {
 		}
 	}
 	order := c.topoOrder()
+	var changes []Change
 	for _, i := range order {
 		r := c.rows[i]
 		if r.res.Action == "" {
@@ -376,7 +377,11 @@ func (c *checker) finish() []int {
 				r.res.Action = ActionUnchanged
 				break
 			}
-			r.res.Change = &ch
+			if len(changes) == 0 { // the changes in shared arrays: one allocation per 4k rows, not one a row
+				changes = make([]Change, 4096)
+			}
+			changes[0] = ch
+			r.res.Change, changes = &changes[0], changes[1:]
 		}
 	}
 	return order
