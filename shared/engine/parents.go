@@ -192,7 +192,10 @@ func (c *checker) resolveParents() error {
 			if isNew {
 				msg = " A new parent was chosen, but " + whyNot
 			}
-			is := r.errorf(model.CodeParentNotFound, r.parentCol, r.parentKey, "No %s case with %s %s was found %s.%s", ptype, keyName, r.parentKey, where, msg)
+			// Concatenated, not formatted: a file of children without their
+			// parents has this on every row (fmt was a tenth of its check in wasm).
+			is := r.add(model.SeverityError, model.CodeParentNotFound, r.parentCol, r.parentKey,
+				"No "+ptype+" case with "+keyName+" "+r.parentKey+" was found "+where+"."+msg)
 			if whyNot == "" {
 				// One list per key, shared by its rows (read-only; cap = len);
 				// a household's members usually follow each other.
