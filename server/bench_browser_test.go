@@ -163,7 +163,8 @@ func TestBrowserBench(t *testing.T) {
 		_ = os.WriteFile(filepath.Join(lib, "excelize.js"), []byte(excelizeWorker), 0o644)
 		tools = append(tools, "excelize")
 	}
-	pageOnly := os.Getenv("CASEGATE_PAGE_PROFILE") != "" // profiling the page: only its runs
+	// Profiling the page (or CASEGATE_BENCH_PAGE_ONLY): only its runs.
+	pageOnly := os.Getenv("CASEGATE_PAGE_PROFILE") != "" || os.Getenv("CASEGATE_BENCH_PAGE_ONLY") != ""
 	if pageOnly {
 		tools = nil
 	}

@@ -243,6 +243,8 @@
       return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
     },
     online() { return navigator.onLine !== false; },
+    // afterPaint calls cb once the next frame is drawn.
+    afterPaint(cb) { requestAnimationFrame(() => setTimeout(cb, 0)); },
     // whenOnline calls cb once, when the browser says the network is back.
     whenOnline(cb) {
       const f = () => { window.removeEventListener("online", f); cb(); };

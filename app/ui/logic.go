@@ -155,9 +155,14 @@ func cellIssues(r rowResult) map[string][]model.Issue {
 // (a table's rows come together, so its key is built once per run of them),
 // a column's ticks looked up once per run of issues in that column.
 func stripsOf(pl *plan) map[string]map[string][10]bool {
-	count := map[string]int{} // rows per table
-	for i := range pl.Rows {
-		count[pl.Rows[i].File+"\x00"+pl.Rows[i].Sheet]++
+	count := map[string]int{} // rows per table, counted run by run (a table's rows come together)
+	for i := 0; i < len(pl.Rows); {
+		j, r := i+1, &pl.Rows[i]
+		for j < len(pl.Rows) && pl.Rows[j].File == r.File && pl.Rows[j].Sheet == r.Sheet {
+			j++
+		}
+		count[r.File+"\x00"+r.Sheet] += j - i
+		i = j
 	}
 	out := map[string]map[string][10]bool{}
 	pos := map[string]int{} // rows of the table seen so far
