@@ -323,28 +323,26 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **Memory in the worker.** The 100k-row check peaks at ~400 MB of wasm memory, which never
-  shrinks: the file, 2 M cells, the engine's per-row state and property layout, the plan, the
-  answer encoded for the page (~60 MB), and the session kept for incremental re-checks (a second
-  read, made once the answer is sent). The check runs without collections (collecting what stays
-  live anyway cost ~0.8 s in wasm). Closing it: cells without a per-cell kind, a value-only
-  property layout, the session's read made lazily, and the answer written straight into the
-  buffers that move to the page.
-- **Time in the worker.** xlsx: of ~3.1 s, ~1.7 s is reading (inflating ~100 MB of XML with
-  klauspost's inflate, then a one-pass reader for the plain cell forms; both ~4× slower in wasm
-  than natively), ~0.9 s checking, ~0.4 s encoding the answer. csv: ~0.4 s reading, ~1.2 s
-  checking (one thread: wasm has no parallelism here), ~0.3 s encoding. Papa Parse and SheetJS
-  only split text; casegate validates every cell, matches parents and checks addresses in the
-  same time.
-- **The page.** The review is on screen ~0.5 s after the worker answers: the tables stay the
-  worker's bytes (a row is decoded when drawn), verdicts and tables move without copies, and the
-  answer is put on screen in steps a frame apart (verdicts 25k at a time, then counts, parent
-  groups, strips, the grid), so no frame waits over ~100 ms at 100k rows. Small files are put on
-  screen in one step (~130 ms at 1k rows: mounting the review).
-- **The check command ÷ a bare read.** In one process the check of 100k rows is ~3× a bare
+- **Memory in the worker.** The 100k-row check peaks at ~350 MB of wasm memory, which never
+  shrinks: the file, 2 M cells, the engine's per-row state and property layout, the plan, and
+  the answer encoded for the page (~60 MB, moved to the page, not copied). The worker reserves
+  about what the check will need in one step (growing wasm memory as the check allocated cost
+  0.3–0.5 s) and checks without collections (collecting what stays live anyway cost ~0.8 s).
+  Closing it: cells without a per-cell kind, a value-only property layout, and a check that keeps
+  per row only what later rows compare (keys, issues) instead of every row as read.
+- **csv in the worker** takes ~1.9 s for 100k rows: ~0.4 s reading (the record walk and
+  encoding/csv, one thread), ~1 s checking (every cell validated, dates parsed, parents matched,
+  addresses checked; no hot spot above ~10% in its profile, and wasm has one thread here), ~0.2 s
+  writing the answer. Papa Parse only splits the text. The xlsx budget (3 s) passes: a one-pass
+  reader for plain cells, klauspost's inflate, and strings cut from shared blocks.
+- **The page** passes at 100k rows: the tables stay the worker's bytes (a row is decoded when
+  drawn), verdicts and tables move without copies, and the answer is put on screen a step per
+  frame (verdicts 25k at a time, then counts, parent groups, strips, the grid). Small files are put
+  on screen in one step (~100 ms at 1k rows xlsx, most of it mounting the review).
+- **The check command ÷ a bare read.** In one process the check of 100k rows is ~3–4× a bare
   encoding/csv read (it was 16×: properties as one sorted array per table instead of a map per
   row, reading and checking on every core, the plan hashed only when shown). As whole processes
-  it is ~5×: the check must hold the whole import (duplicates and parents compare rows), and its
+  it is ~5–7×: the check must hold the whole import (duplicates and parents compare rows), and its
   ~270 MB of fresh memory cost ~0.17 s of kernel page faults that a streaming read never pays.
   Closing it: the same memory work as in the worker.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
