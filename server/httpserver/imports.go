@@ -62,24 +62,31 @@ func (s *Server) beginIdempotent(w http.ResponseWriter, r *http.Request, route, 
 }
 
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) error {
-	body, err := readAll(r)
-	if err != nil {
-		return err
-	}
-	var req api.CheckRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
-	}
-	tables, err := resolve(body, &req)
-	if err != nil {
-		return err
-	}
-	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, tables, req.Spec, req.Choices)
+	_, plan, err := s.check(r)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, plan)
 	return nil
+}
+
+// check reads a check request and checks its batch against the domain's
+// cases, nothing stored.
+func (s *Server) check(r *http.Request) ([]engine.Table, *engine.Plan, error) {
+	body, err := readAll(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	var req api.CheckRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, nil, model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
+	}
+	tables, err := resolve(body, &req)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, tables, req.Spec, req.Choices)
+	return tables, plan, err
 }
 
 // handleCheckErrors checks a batch as handleCheck does and answers its
@@ -90,19 +97,7 @@ func (s *Server) handleCheckErrors(w http.ResponseWriter, r *http.Request) error
 	if ext != "csv" && ext != "xlsx" {
 		return model.Errorf(model.ENotFound, "Error files are .csv or .xlsx.")
 	}
-	body, err := readAll(r)
-	if err != nil {
-		return err
-	}
-	var req api.CheckRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return model.Errorf(model.EInvalid, "The request body is not valid JSON: %v.", err)
-	}
-	tables, err := resolve(body, &req)
-	if err != nil {
-		return err
-	}
-	plan, err := s.Importer.Check(r.Context(), userOf(r).Domain, tables, req.Spec, req.Choices)
+	tables, plan, err := s.check(r)
 	if err != nil {
 		return err
 	}
