@@ -41,20 +41,9 @@ type plan struct {
 	} `json:"notices,omitempty"`
 }
 
-type choice struct {
-	Row        *rowRef `json:"row,omitempty"`
-	ParentType string  `json:"parent_type,omitempty"`
-	Key        string  `json:"key,omitempty"`
-	CaseID     string  `json:"case_id,omitempty"`
-	ParentRow  *rowRef `json:"parent_row,omitempty"`
-	New        bool    `json:"new,omitempty"`
-}
+type choice = tablewire.Choice
 
-type rowRef struct {
-	File  string `json:"file"`
-	Sheet string `json:"sheet"`
-	Row   int    `json:"row"`
-}
+type rowRef = tablewire.RowRef
 
 type commitResponse struct {
 	ImportID string  `json:"import_id"`

@@ -35,16 +35,9 @@ type Lookup interface {
 	CasesByExternalID(ids []string) (map[string][]model.Case, error)
 }
 
-// Choice is a person's pick for an ambiguous or missing parent: for one row
-// (Row set), or for every row whose parent key is Key of type ParentType.
-type Choice struct {
-	Row        *RowRef `json:"row,omitempty"`
-	ParentType string  `json:"parent_type,omitempty"`
-	Key        string  `json:"key,omitempty"`
-	CaseID     string  `json:"case_id,omitempty"`    // the chosen existing case
-	ParentRow  *RowRef `json:"parent_row,omitempty"` // or the chosen import row
-	New        bool    `json:"new,omitempty"`        // or a new parent case, created by the commit
-}
+// Choice is a person's pick for an ambiguous or missing parent (defined in
+// shared/tablewire, which the page shares).
+type Choice = tablewire.Choice
 
 // Input is everything Check needs.
 type Input struct {

@@ -17,11 +17,7 @@ const (
 )
 
 // RowRef names one row of one sheet of one file of an import.
-type RowRef struct {
-	File  string `json:"file"`
-	Sheet string `json:"sheet"`
-	Row   int    `json:"row"`
-}
+type RowRef = tablewire.RowRef
 
 // Parent is how a row's parent was resolved.
 type Parent struct {
