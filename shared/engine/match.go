@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -28,9 +27,15 @@ func (c *checker) matchExisting() error {
 		}
 	}
 	c.byID, c.byExt = byID, byExt
-	type typeKey struct{ caseType, key string }
-	firstCreate := map[typeKey]int{} // case type + key → row number creating it
-	firstUpdate := map[typeKey]int{}
+	// By case type, then key: the type's maps are looked up once per run of
+	// rows of that type, so a row hashes its key alone (a key of both
+	// strings was an eighth of checking a file of children in wasm).
+	firstCreate := map[string]map[string]int{} // case type → key → row number creating it
+	firstUpdate := map[string]map[string]int{}
+	var (
+		curType          string
+		creates, updates map[string]int
+	)
 	for _, r := range c.rows {
 		if r.res.Action == ActionSkip {
 			continue
@@ -40,7 +45,7 @@ func (c *checker) matchExisting() error {
 		switch c.sp.SearchField {
 		case "case_id":
 			if key == "" {
-				c.createOrSkip(r, "This row has no case_id")
+				c.createOrSkip(r, func() string { return "This row has no case_id" })
 				break
 			}
 			cs, ok := byID[key]
@@ -73,7 +78,7 @@ func (c *checker) matchExisting() error {
 			}
 			switch len(same) {
 			case 0:
-				c.createOrSkip(r, "external_id %s matches no %s case", key, r.res.CaseType)
+				c.createOrSkip(r, func() string { return "external_id " + key + " matches no " + r.res.CaseType + " case" })
 			case 1:
 				r.update(same[0])
 			default:
@@ -88,23 +93,31 @@ func (c *checker) matchExisting() error {
 		// The same case twice in the file: updates apply in file order (last
 		// wins); creating it twice would make two cases, so later rows fail.
 		if key != "" {
-			k := typeKey{r.res.CaseType, key}
+			if creates == nil || r.res.CaseType != curType {
+				curType = r.res.CaseType
+				if creates = firstCreate[curType]; creates == nil {
+					creates, updates = map[string]int{}, map[string]int{}
+					firstCreate[curType], firstUpdate[curType] = creates, updates
+				}
+				updates = firstUpdate[curType]
+			}
+			k := key
 			switch {
 			case r.res.Action == ActionCreate:
-				if first, dup := firstCreate[k]; dup {
+				if first, dup := creates[k]; dup {
 					r.dupKey = true
 					if hasCode(r, model.CodeDuplicateInFile) {
 						break
 					}
 					r.errorf(model.CodeDuplicateInFile, col, key, "%s is also in row %d, which creates it; the same case cannot be created twice. Merge the rows.", key, first)
 				} else {
-					firstCreate[k] = r.res.Row
+					creates[k] = r.res.Row
 				}
 			case r.existing != nil:
-				if first, dup := firstUpdate[k]; dup {
+				if first, dup := updates[k]; dup {
 					r.warnf(model.CodeCaseUpdatedTwice, col, key, "Row %d updates the same case; both apply in file order, so this row's values win.", first)
 				} else {
-					firstUpdate[k] = r.res.Row
+					updates[k] = r.res.Row
 				}
 			}
 		}
@@ -114,7 +127,9 @@ func (c *checker) matchExisting() error {
 
 // createOrSkip creates the row's case, or skips the row saying why (a
 // format and its arguments: built only when said).
-func (c *checker) createOrSkip(r *rowState, why string, a ...any) {
+// createOrSkip makes r a create, or skips it (saying why()) when the import
+// creates nothing.
+func (c *checker) createOrSkip(r *rowState, why func() string) {
 	if c.sp.CreateNewCases {
 		r.res.Action = ActionCreate
 		if r.closeSet {
@@ -124,7 +139,7 @@ func (c *checker) createOrSkip(r *rowState, why string, a ...any) {
 		return
 	}
 	r.res.Action = ActionSkip
-	r.warnf(model.CodeNoMatch, c.sp.SearchColumn, r.searchKey, "%s; the row is skipped because creating new cases is off.", fmt.Sprintf(why, a...))
+	r.add(model.SeverityWarning, model.CodeNoMatch, c.sp.SearchColumn, r.searchKey, why()+"; the row is skipped because creating new cases is off.")
 }
 
 func (r *rowState) update(cs model.Case) {
