@@ -48,6 +48,7 @@ type importPage struct {
 	columns     map[string]specColumn // the person's column choices
 	defaults    map[string]string
 	mappingOpen bool
+	pickerOpen  bool
 	specs       []savedSpec
 	specID      string
 	specName    string
@@ -1363,6 +1364,16 @@ func (p *importPage) renderPicker() app.UI {
 	if len(groups) == 0 {
 		return app.Text("")
 	}
+	if len(groups) > pickerShown && !p.pickerOpen {
+		// Many keys (a file of children without their parents): closed, the
+		// entries are not built (mounting them held the page after a check).
+		more := fmt.Sprint(len(groups))
+		if len(groups) == 20 {
+			more = "20 or more"
+		}
+		return app.Details().ID("parent-picker").Class("panel").OnToggle(p.togglePicker).Body(
+			app.Summary().Text("Choose parents: " + more + " parent keys match several cases or none"))
+	}
 	items := make([]app.UI, 0, len(groups))
 	for _, g := range groups {
 		differ := differingProps(g.is.Candidates)
@@ -1389,7 +1400,19 @@ func (p *importPage) renderPicker() app.UI {
 		items = append(items, app.Li().Class("pick-group").DataSet("key", g.is.Value).Body(
 			app.P().Text(fmt.Sprintf("%s %s: %s", g.r.File, rows, g.is.Message)), app.Ul().Body(cands...)))
 	}
+	if len(groups) > pickerShown {
+		return app.Details().ID("parent-picker").Class("panel").Open(true).OnToggle(p.togglePicker).Body(
+			app.Summary().Text("Choose parents"), app.Ul().Body(items...))
+	}
 	return app.Div().ID("parent-picker").Class("panel").Aria("label", "Choose parents").Body(app.H2().Text("Choose parents"), app.Ul().Body(items...))
+}
+
+// pickerShown is how many parent keys the picker shows open; with more it
+// starts closed.
+const pickerShown = 5
+
+func (p *importPage) togglePicker(ctx app.Context, e app.Event) {
+	p.pickerOpen = ctx.JSSrc().Get("open").Bool()
 }
 
 // focusByID focuses an element, if it is there.

@@ -330,3 +330,28 @@ func TestHTMLEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestParentPickerMany: with many parent keys the picker starts closed,
+// with how many in its summary, and builds its entries once opened.
+func TestParentPickerMany(t *testing.T) {
+	p := ambiguousPage()
+	base := p.plan.Rows[0]
+	pl := &plan{OnError: "halt"}
+	for i := 0; i < 7; i++ {
+		r := base
+		r.Row = i + 2
+		is := r.Issues[0]
+		is.Value = fmt.Sprintf("HH-%d", i)
+		r.Issues = []model.Issue{is}
+		pl.Rows = append(pl.Rows, r)
+	}
+	p.plan = pl
+	html := app.HTMLString(p.renderPicker())
+	if !strings.Contains(html, "<details") || !strings.Contains(html, "7 parent keys") || strings.Contains(html, `class="pick-all"`) {
+		t.Errorf("closed picker:\n%s", html)
+	}
+	p.pickerOpen = true
+	if n := strings.Count(app.HTMLString(p.renderPicker()), `class="pick-all"`); n != 14 {
+		t.Errorf("open picker: %d apply-to-all buttons, want 14 (7 keys × 2 candidates)", n)
+	}
+}
