@@ -148,10 +148,13 @@ func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRo
 				i += j
 			}
 		}
+		// Past the limit inside the bytes skipped: the byte-by-byte walk
+		// would have stopped there, before what the next byte does (a
+		// column too many, say), so this is the error to report.
+		if i-start > lim.MaxRecordBytes {
+			return nil, tooLong()
+		}
 		if i >= len(data) {
-			if i-start > lim.MaxRecordBytes {
-				return nil, tooLong()
-			}
 			break
 		}
 		c := data[i]
