@@ -1034,7 +1034,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 			last = k
 			if ti, _ := tableIndex(p.tables, r); ti >= 0 {
 				ths := []app.UI{app.Th().Text("row"), app.Th().Text(r.File)}
-				strip := p.strip(ti, r)
+				strip := p.strip(r)
 				for _, h := range p.tables[ti].Header {
 					var marks []app.UI
 					for i, on := range strip[h] {
@@ -1127,7 +1127,7 @@ func (p *importPage) renderRow(pi int) app.UI {
 
 // strip is where the errors of each column of a row's table are (made
 // with the review's other derived data, once per plan).
-func (p *importPage) strip(ti int, r rowResult) map[string][10]bool {
+func (p *importPage) strip(r rowResult) map[string][10]bool {
 	p.derive()
 	return p.strips[r.File+"\x00"+r.Sheet]
 }
@@ -1195,7 +1195,7 @@ func (p *importPage) gridHTML(idx []int) string {
 		t := p.tables[ti]
 		if k := r.File + "\x00" + r.Sheet; k != last {
 			last = k
-			strip := p.strip(ti, r)
+			strip := p.strip(r)
 			b.WriteString(`<tr class="head"` + height + `><th>row</th><th>` + esc(r.File) + `</th>`)
 			for _, h := range t.Header {
 				marks := strip[h]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"time"
 
@@ -93,28 +94,16 @@ func (s *Server) check(r *http.Request) ([]engine.Table, *engine.Plan, error) {
 // error file: the rows that would not be imported, with their reasons (csv),
 // or the workbook with the bad cells marked (xlsx), for the page's review.
 func (s *Server) handleCheckErrors(w http.ResponseWriter, r *http.Request) error {
-	ext := fileExt(r, "errors")
-	if ext != "csv" && ext != "xlsx" {
+	if ext := fileExt(r, "errors"); ext != "csv" && ext != "xlsx" { // before the work of a check
 		return model.Errorf(model.ENotFound, "Error files are .csv or .xlsx.")
 	}
 	tables, plan, err := s.check(r)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if ext == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = errfile.WriteCSV(&buf, tables, plan)
-	} else {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = errxlsx.Write(&buf, tables, plan)
-	}
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Disposition", `attachment; filename="casegate-errors.`+ext+`"`)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	return writeErrorFile(w, r, "casegate",
+		func(out io.Writer) error { return errfile.WriteCSV(out, tables, plan) },
+		func(out io.Writer) error { return errxlsx.Write(out, tables, plan) })
 }
 
 func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) error {
@@ -288,21 +277,31 @@ func (s *Server) handleImportErrors(w http.ResponseWriter, r *http.Request) erro
 	}
 	var rows []api.RowOutcome
 	_ = json.Unmarshal(rec.Results, &rows)
+	return writeErrorFile(w, r, "import-"+rec.ID,
+		func(out io.Writer) error { return errfile.WriteOutcomesCSV(out, rows) },
+		func(out io.Writer) error { return errxlsx.WriteOutcomes(out, rows) })
+}
+
+// writeErrorFile answers an error file named name-errors.csv or .xlsx, as
+// the request's path asks, written by csv or xlsx.
+func writeErrorFile(w http.ResponseWriter, r *http.Request, name string, csv, xlsx func(io.Writer) error) error {
 	var buf bytes.Buffer
-	switch fileExt(r, "errors") {
+	ext := fileExt(r, "errors")
+	var err error
+	switch ext {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = errfile.WriteOutcomesCSV(&buf, rows)
+		err = csv(&buf)
 	case "xlsx":
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		err = errxlsx.WriteOutcomes(&buf, rows)
+		err = xlsx(&buf)
 	default:
 		return model.Errorf(model.ENotFound, "Error files are .csv or .xlsx.")
 	}
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="import-`+rec.ID+`-errors.`+fileExt(r, "errors")+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`-errors.`+ext+`"`)
 	_, _ = w.Write(buf.Bytes())
 	return nil
 }
