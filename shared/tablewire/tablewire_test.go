@@ -100,15 +100,19 @@ var verdicts = []Verdict{
 	}},
 }
 
-// TestOfferFields: the short form of a new-case offer stands for a
-// candidate with only these fields set; a field added to model.Candidate
-// must be weighed in isOffer.
-func TestOfferFields(t *testing.T) {
+// TestCandidateFields: the compact form writes each of model.Candidate's
+// fields; one added there must be added to Writer.candidates and the
+// decoder.
+func TestCandidateFields(t *testing.T) {
 	if n := reflect.TypeOf(model.Candidate{}).NumField(); n != 11 {
-		t.Errorf("model.Candidate has %d fields; isOffer knows 11", n)
+		t.Errorf("model.Candidate has %d fields; the compact form writes 11", n)
 	}
-	if !strings.HasPrefix(candidates(verdicts[len(verdicts)-1].Issues[0]), offerMark) || strings.HasPrefix(candidates(verdicts[len(verdicts)-1].Issues[1]), offerMark) {
-		t.Error("the short form is not used for exactly the lone offer")
+	full := []Verdict{{File: "m.csv", Sheet: "m", Row: 2, Action: "error", Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeParentAmbiguous, Value: "HH-1", Message: "m",
+		Candidates: []model.Candidate{{CaseID: "c", CaseType: "household", ExternalID: "HH-1", Name: "n", OwnerID: "o", DateOpened: "2024-01-02", File: "h.csv", Sheet: "h", Row: 3,
+			Properties: map[string]string{"b": "2", "a": "1"}, New: true}}}}}}
+	back, err := DecodeVerdicts(EncodeVerdicts(full))
+	if err != nil || !reflect.DeepEqual(back, full) {
+		t.Errorf("every field set: %+v %v", back, err)
 	}
 }
 

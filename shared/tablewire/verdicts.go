@@ -1,7 +1,6 @@
 package tablewire
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -20,11 +19,11 @@ type Verdict struct {
 	Issues   []model.Issue `json:"issues,omitempty"`
 }
 
-const verdictMagic = "vw1\n"
+const verdictMagic = "vw2\n"
 
 // EncodeVerdicts writes verdicts in the compact form (decoding 100,000 of
-// them from JSON took 1.6 s on the page's thread). Candidates, rare, are
-// JSON inside it.
+// them from JSON took 1.6 s on the page's thread), candidates included
+// (every missing parent has one: the offer of a new case).
 func EncodeVerdicts(vs []Verdict) string { return string(AppendVerdicts(nil, vs)) }
 
 // AppendVerdicts is EncodeVerdicts appending to dst.
@@ -54,35 +53,73 @@ func AppendVerdicts(dst []byte, vs []Verdict) []byte {
 			w.str(is.Value)
 			w.str(is.Message)
 			w.str(is.Suggestion)
-			w.str(candidates(is))
+			w.candidates(is.Candidates)
 		}
 	}
 	return w.b
 }
 
-// offerMark starts the short form of the most common candidate list: only
-// the offer of a new case named by the issue's value (every missing parent
-// has it; JSON for each cost the page a json.Unmarshal per row).
-const offerMark = "*"
-
-// candidates is an issue's candidates as written: "", the short form of a
-// lone offer, or JSON.
-func candidates(is model.Issue) string {
-	switch cs := is.Candidates; {
-	case len(cs) == 0:
-		return ""
-	case len(cs) == 1 && isOffer(cs[0], is.Value):
-		return offerMark + cs[0].CaseType
+// candidates writes an issue's candidates: each one's fields, then its
+// properties sorted by name (TestCandidateFields fails when
+// model.Candidate grows a field not written here).
+func (w *Writer) candidates(cs []model.Candidate) {
+	w.num(len(cs))
+	for _, c := range cs {
+		for _, f := range [...]string{c.CaseID, c.CaseType, c.ExternalID, c.Name, c.OwnerID, c.DateOpened, c.File, c.Sheet} {
+			w.str(f)
+		}
+		w.num(c.Row)
+		if c.New {
+			w.num(1)
+		} else {
+			w.num(0)
+		}
+		keys := make([]string, 0, len(c.Properties))
+		for k := range c.Properties {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		w.num(len(keys))
+		for _, k := range keys {
+			w.str(k)
+			w.str(c.Properties[k])
+		}
 	}
-	j, _ := json.Marshal(is.Candidates)
-	return string(j)
 }
 
-// isOffer reports whether c is exactly the short form's candidate
-// (TestOfferFields fails when model.Candidate grows a field not weighed here).
-func isOffer(c model.Candidate, value string) bool {
-	return c.New && c.ExternalID == value && c.Name == value && c.CaseID == "" && c.OwnerID == "" && c.DateOpened == "" &&
-		c.File == "" && c.Sheet == "" && c.Row == 0 && c.Properties == nil
+// candidates reads what Writer.candidates wrote (nil for none).
+func (d *decoder) candidates() []model.Candidate {
+	n := d.count(1 << 16)
+	if n == 0 || d.err != nil {
+		return nil
+	}
+	cs := make([]model.Candidate, n)
+	for i := range cs {
+		c := &cs[i]
+		c.CaseID, c.CaseType, c.ExternalID, c.Name = d.str(), d.str(), d.str(), d.str()
+		c.OwnerID, c.DateOpened, c.File, c.Sheet = d.str(), d.str(), d.str(), d.str()
+		c.Row = d.num()
+		switch d.num() {
+		case 0:
+		case 1:
+			c.New = true
+		default:
+			d.err = errBad
+		}
+		np := d.count(1 << 16)
+		if np > 0 && d.err == nil {
+			c.Properties = make(map[string]string, np)
+			prev := ""
+			for k := 0; k < np && d.err == nil; k++ {
+				key, v := d.str(), d.str()
+				if k > 0 && key <= prev { // one form: sorted, each name once
+					d.err = errBad
+				}
+				c.Properties[key], prev = v, key
+			}
+		}
+	}
+	return cs
 }
 
 // DecodeVerdicts reads the compact form. Texts are slices of s.
@@ -143,13 +180,7 @@ func (r *VerdictReader) Read(n int) (bool, error) {
 			is := &v.Issues[k]
 			is.Severity, is.Code = model.Severity(d.str()), model.Code(d.str())
 			is.Column, is.Value, is.Message, is.Suggestion = d.str(), d.str(), d.str(), d.str()
-			if c := d.str(); c != "" && d.err == nil {
-				if strings.HasPrefix(c, offerMark) {
-					is.Candidates = []model.Candidate{{CaseType: c[len(offerMark):], ExternalID: is.Value, Name: is.Value, New: true}}
-				} else if err := json.Unmarshal([]byte(c), &is.Candidates); err != nil || len(is.Candidates) == 0 {
-					return false, errBad
-				}
-			}
+			is.Candidates = d.candidates()
 		}
 	}
 	if d.err != nil {
