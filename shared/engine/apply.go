@@ -77,8 +77,8 @@ func Apply(p *Plan, existing map[string]model.Case, newID func() string, now, ow
 		if ch.Close {
 			c.Closed = true
 		}
-		for _, kv := range ch.Properties {
-			c.Properties[kv.Name] = kv.Value
+		for name, v := range ch.Properties.All() {
+			c.Properties[name] = v
 		}
 		if par := r.Parent; par != nil {
 			id := par.CaseID

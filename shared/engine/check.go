@@ -38,24 +38,14 @@ type rowState struct {
 	ownerName   string
 	ownerIDSet  bool
 	existing    *model.Case
-	dupKey      bool           // repeats the external id another row creates
-	parentIndex int            // import row index of the parent, -1 if none
-	pslot       map[string]int // the table's property name → place in change.Properties
-	extraProps  Props          // properties outside the layout (defaults)
+	dupKey      bool        // repeats the external id another row creates
+	parentIndex int         // import row index of the parent, -1 if none
+	pw          *propWriter // while the row is read: where its properties go
 }
 
 // setProp sets a property the row writes. slot is its place in the row's
 // layout when the caller knows it, else -1.
-func (r *rowState) setProp(slot int, name, v string) {
-	if slot < 0 {
-		var ok bool
-		if slot, ok = r.pslot[name]; !ok {
-			r.extraProps = r.extraProps.With(name, v)
-			return
-		}
-	}
-	r.change.Properties[slot] = Prop{Name: name, Value: v}
-}
+func (r *rowState) setProp(slot int, name, v string) { r.pw.put(slot, name, v) }
 
 func (r *rowState) add(sev model.Severity, code model.Code, col, val, msg string) *model.Issue {
 	r.res.Issues = append(r.res.Issues, model.Issue{Severity: sev, Code: code, Column: col, Value: rules.Clip(val), Message: msg})
@@ -352,7 +342,7 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 	}
 	n := len(t.Rows)
 	return &tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
-		np: np, need: need, layout: make([]Prop, n*np), states: make([]rowState, n), results: results,
+		np: np, pnames: pnames, need: need, layout: make([]string, n*np), states: make([]rowState, n), results: results,
 		needVals: make([]string, n*len(need)), blank: make([]bool, n), fresh: true}, nil
 }
 
@@ -436,8 +426,9 @@ type tableRead struct {
 	slots    map[string]int
 	pslot    map[string]int
 	np       int
+	pnames   []string // the table's property names, sorted: the layout
 	need     []casetype.Field
-	layout   []Prop
+	layout   []string // every row's property values, np a row
 	states   []rowState
 	results  []RowResult
 	needVals []string
@@ -449,22 +440,23 @@ type tableRead struct {
 func (tr *tableRead) rows(cols []column, lo, hi int) {
 	c, t, np := tr.c, tr.t, tr.np
 	vals := &rowVals{slot: tr.slots, v: make([]string, len(cols))} // field or property → value, for defaults and required; reused
+	pw := &propWriter{slot: tr.pslot, names: tr.pnames, set: make([]bool, np)}
 	for ri := lo; ri < hi; ri++ {
 		row := &t.Rows[ri]
 		r := &tr.states[ri]
 		if tr.fresh { // zero already: writing whole structs again cost ~15% of a check
-			r.table, r.parentIndex, r.pslot = tr.ti, -1, tr.pslot
+			r.table, r.parentIndex = tr.ti, -1
 		} else {
-			*r = rowState{table: tr.ti, parentIndex: -1, pslot: tr.pslot}
-			clear(tr.layout[ri*np : (ri+1)*np]) // a row read again starts empty
+			*r = rowState{table: tr.ti, parentIndex: -1}
 		}
+		r.pw = pw
 		r.res = &tr.results[ri]
 		if tr.fresh {
 			r.res.File, r.res.Sheet, r.res.Row, r.res.CaseType = t.File, t.Sheet, row.Num, tr.ct.Name
 		} else {
 			*r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: tr.ct.Name}
 		}
-		r.change.Properties = tr.layout[ri*np : (ri+1)*np : (ri+1)*np]
+		pw.start(tr.layout[ri*np : (ri+1)*np : (ri+1)*np])
 		clear(vals.v)
 		vals.extra = nil
 		anyValue := false
@@ -495,18 +487,14 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			c.readValue(r, t, col, cell, v, vals, tr.rc, tr.dates, tr.country)
 		}
 		if !anyValue {
-			r.change.Properties = nil
+			r.pw = nil
 			r.res.Action = ActionSkip
 			r.warnf(model.CodeBlankRow, "", "", "Every imported column of this row is blank; the row is skipped.")
 			tr.blank[ri] = true
 			continue
 		}
 		c.applyDefaults(r, tr.ct, cols, vals, tr.rc, tr.country)
-		r.change.Properties = compact(r.change.Properties)
-		for _, kv := range r.extraProps {
-			r.change.Properties = r.change.Properties.With(kv.Name, kv.Value)
-		}
-		r.extraProps = nil
+		r.change.Properties, r.pw = pw.props(), nil
 		for k, f := range tr.need {
 			tr.needVals[ri*len(tr.need)+k] = vals.get(f.Name)
 		}
@@ -814,19 +802,4 @@ func writesProperty(col *column) bool {
 		return col.field != "" && !casetype.IsSpecial(col.field) // setSpecial handles those
 	}
 	return false
-}
-
-// compact drops the layout's unset places, keeping the order.
-func compact(p Props) Props {
-	j := 0
-	for _, kv := range p {
-		if kv.Name != "" {
-			p[j] = kv
-			j++
-		}
-	}
-	if j == 0 {
-		return nil
-	}
-	return p[:j]
 }

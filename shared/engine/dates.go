@@ -44,15 +44,13 @@ func (c *checker) dateOrders(t *Table, cols []column, ct casetype.CaseType) map[
 		case c.sp.DateOrder != "":
 			dc.order = value.DateOrder(c.sp.DateOrder)
 		default:
-			var vals []string
+			var e value.OrderEvidence
 			for _, r := range t.Rows {
 				if col.index < len(r.Cells) && r.Cells[col.index].Kind != sheet.KindDate {
-					if v := strings.TrimSpace(r.Cells[col.index].Value); v != "" {
-						vals = append(vals, v)
-					}
+					e.Add(r.Cells[col.index].Value)
 				}
 			}
-			order, ambiguous, conflict := value.InferOrder(vals)
+			order, ambiguous, conflict := e.Result()
 			switch {
 			case conflict:
 				dc.order = "" // each value is read on its own; ambiguous ones are flagged

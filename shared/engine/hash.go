@@ -63,12 +63,12 @@ func (x *hasher) props(m map[string]string) {
 // propList writes Props as props writes the same map.
 func (x *hasher) propList(p Props) {
 	var sum, xor uint64
-	for _, kv := range p {
-		h := pairHash(kv.Name, kv.Value)
+	for name, v := range p.All() {
+		h := pairHash(name, v)
 		sum += h
 		xor ^= h
 	}
-	x.pairs(len(p), sum, xor)
+	x.pairs(p.Len(), sum, xor)
 }
 
 func pairHash(k, v string) uint64 {

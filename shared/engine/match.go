@@ -32,6 +32,10 @@ func (c *checker) matchExisting() error {
 	// strings was an eighth of checking a file of children in wasm).
 	firstCreate := map[string]map[string]int{} // case type → key → row number creating it
 	firstUpdate := map[string]map[string]int{}
+	perType := map[string]int{} // rows of each type: the creates map is sized once (growing it was 5% of a check)
+	for _, r := range c.rows {
+		perType[r.res.CaseType]++
+	}
 	var (
 		curType          string
 		creates, updates map[string]int
@@ -96,7 +100,7 @@ func (c *checker) matchExisting() error {
 			if creates == nil || r.res.CaseType != curType {
 				curType = r.res.CaseType
 				if creates = firstCreate[curType]; creates == nil {
-					creates, updates = map[string]int{}, map[string]int{}
+					creates, updates = make(map[string]int, perType[curType]), map[string]int{}
 					firstCreate[curType], firstUpdate[curType] = creates, updates
 				}
 				updates = firstUpdate[curType]

@@ -30,9 +30,7 @@ func (c *checker) candidate(p parentCand) model.Candidate {
 		if r.change.Name != nil {
 			cd.Name = *r.change.Name
 		}
-		if len(r.change.Properties) > 0 {
-			cd.Properties = r.change.Properties.Map()
-		}
+		cd.Properties = r.change.Properties.Map()
 		return cd
 	}
 	return candidatesOf([]model.Case{*p.existing})[0]
@@ -354,7 +352,6 @@ func (c *checker) finish() []int {
 		}
 	}
 	order := c.topoOrder()
-	var changes []Change
 	for _, i := range order {
 		r := c.rows[i]
 		if r.res.Action == "" {
@@ -371,20 +368,15 @@ func (c *checker) finish() []int {
 		}
 		switch r.res.Action {
 		case ActionCreate, ActionUpdate:
-			ch := r.change
+			// The plan points at the row's own change (a plan made in
+			// place spends the rows; one made to keep them works on copies).
+			ch := &r.change
 			ch.Close = r.closeSet
-			if len(ch.Properties) == 0 {
-				ch.Properties = nil
-			}
-			if r.res.Action == ActionUpdate && unchanged(r.existing, &ch, r.res.Parent) {
+			if r.res.Action == ActionUpdate && unchanged(r.existing, ch, r.res.Parent) {
 				r.res.Action = ActionUnchanged
 				break
 			}
-			if len(changes) == 0 { // the changes in shared arrays: one allocation per 4k rows, not one a row
-				changes = make([]Change, 4096)
-			}
-			changes[0] = ch
-			r.res.Change, changes = &changes[0], changes[1:]
+			r.res.Change = ch
 		}
 	}
 	return order
@@ -428,8 +420,8 @@ func unchanged(cs *model.Case, ch *Change, p *Parent) bool {
 	if ch.Close && !cs.Closed {
 		return false
 	}
-	for _, kv := range ch.Properties {
-		if cs.Properties[kv.Name] != kv.Value {
+	for name, v := range ch.Properties.All() {
+		if cs.Properties[name] != v {
 			return false
 		}
 	}

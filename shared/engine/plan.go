@@ -40,7 +40,7 @@ type Change struct {
 	OwnerName  string  `json:"owner_name,omitempty"` // unresolved (no owner list given)
 	DateOpened string  `json:"date_opened,omitempty"`
 	Close      bool    `json:"close,omitempty"`
-	Properties Props   `json:"properties,omitempty"`
+	Properties Props   `json:"properties,omitzero"`
 }
 
 // RowResult is the verdict on one row.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -20,8 +21,11 @@ func TestProps(t *testing.T) {
 		t.Errorf("json %s, want %s", b, m)
 	}
 	var back Props
-	if err := json.Unmarshal(b, &back); err != nil || len(back) != 4 || back[1].Name != "dob" {
+	if err := json.Unmarshal(b, &back); err != nil || back.Len() != 4 {
 		t.Fatalf("round trip: %v %v", back, err)
+	}
+	if n, v := back.At(1); n != "dob" || v != "2002-02-02" {
+		t.Errorf("At(1) = %s %s", n, v)
 	}
 	if v, ok := back.Get("zeta"); !ok || v != "" {
 		t.Errorf("Get(zeta) = %q, %v", v, ok)
@@ -36,7 +40,36 @@ func TestProps(t *testing.T) {
 	if x.sum() != y.sum() {
 		t.Error("Props and map hash differently")
 	}
-	if compact(Props{{}, {"a", "1"}, {}, {"b", ""}}).Map()["b"] != "" || len(compact(Props{{}, {}})) != 0 {
-		t.Error("compact")
+}
+
+// A row's properties: the table's names shared when the row sets every
+// place of the layout, else only the places it set; defaults outside the
+// layout merged in order; nothing written into the shared names.
+func TestPropWriter(t *testing.T) {
+	names := []string{"b", "d", "f"}
+	w := &propWriter{slot: map[string]int{"b": 0, "d": 1, "f": 2}, names: names, set: make([]bool, 3)}
+	layout := make([]string, 6)
+	w.start(layout[0:3:3])
+	w.put(0, "b", "1")
+	w.put(-1, "d", "2")
+	w.put(2, "f", "")
+	full := w.props()
+	if &full.names[0] != &names[0] || full.Map()["d"] != "2" || full.Len() != 3 {
+		t.Errorf("every place set: %v (shared names: %v)", full.Map(), &full.names[0] == &names[0])
+	}
+	w.start(layout[3:6:6])
+	w.put(2, "f", "x")
+	w.put(-1, "a", "default")
+	w.put(-1, "e", "default")
+	part := w.props()
+	var got []string
+	for n, v := range part.All() {
+		got = append(got, n+"="+v)
+	}
+	if strings.Join(got, " ") != "a=default e=default f=x" {
+		t.Errorf("part of the layout and defaults: %v", got)
+	}
+	if strings.Join(names, ",") != "b,d,f" || full.Map()["f"] != "" {
+		t.Errorf("the shared names or the first row changed: %v %v", names, full.Map())
 	}
 }

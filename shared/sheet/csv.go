@@ -2,9 +2,6 @@ package sheet
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
-	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -267,7 +264,7 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 	sh := Sheet{Name: csvSheetName(name), HeaderRow: opt.HeaderRow}
 	var row int
 	if len(splits) == 0 {
-		c := csvPart{name: name, text: text, delim: delim, opt: opt, first: true}
+		c := csvPart{text: text, delim: delim, opt: opt, first: true}
 		c.read()
 		if c.err != nil {
 			return nil, c.err
@@ -281,8 +278,7 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 			if i < len(splits) {
 				to = splits[i].off
 			}
-			cs[i] = csvPart{name: name, text: text[from.off:to], delim: delim, opt: opt, row: max(from.row-1, 0),
-				line: bytes.Count(text[:from.off], []byte{'\n'}), first: i == 0}
+			cs[i] = csvPart{text: text[from.off:to], delim: delim, opt: opt, row: max(from.row-1, 0), first: i == 0}
 			if i < len(splits) {
 				from = splits[i]
 			}
@@ -333,14 +329,12 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 
 // csvPart is a run of whole records of a csv text, parsed on its own.
 type csvPart struct {
-	name    string
 	text    []byte
 	delim   rune
 	opt     Options
 	first   bool // holds the rows up to the header
 	records int  // records read
 	row     int  // the row before the part; after read, its last row
-	line    int  // lines before the part
 	// results
 	header []string
 	rows   []Row
@@ -349,39 +343,24 @@ type csvPart struct {
 }
 
 func (c *csvPart) read() {
-	name, opt, lim := c.name, c.opt, c.opt.Limits
-	r := csv.NewReader(bytes.NewReader(c.text))
-	r.Comma = c.delim
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = true     // the fields are copied into cells below
+	opt, lim := c.opt, c.opt.Limits
+	s := csvScanner{text: c.text, delim: byte(c.delim)}
 	row, prevEnd := c.row, 0 // spreadsheet row number; line (in the part) the previous record ended on
 	total := int64(len(c.text))
 	step := total/100 + 1
 	var nextProgress int64
 	defer func() { c.row = row }()
 	for {
-		rec, err := r.Read()
-		if err == io.EOF {
+		rec, ok := s.record()
+		if !ok {
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				c.err = model.Errorf(model.EInvalid, "%s: line %d cannot be read as csv: %v.", name, c.line+pe.Line, pe.Err)
-				return
-			}
-			c.err = model.Errorf(model.EInvalid, "%s cannot be read as csv: %v.", name, err)
-			return
-		}
 		c.records++
-		line, _ := r.FieldPos(0)
-		// encoding/csv skips blank lines; Excel shows them as rows.
-		row += 1 + max(0, line-prevEnd-1)
-		lastLine, _ := r.FieldPos(len(rec) - 1)
-		prevEnd = lastLine + strings.Count(rec[len(rec)-1], "\n")
+		// Blank lines are not records; Excel shows them as rows.
+		row += 1 + max(0, s.first-prevEnd-1)
+		prevEnd = s.lastField + strings.Count(rec[len(rec)-1], "\n")
 		if opt.Progress != nil {
-			if off := r.InputOffset(); off >= nextProgress {
+			if off := int64(s.pos); off >= nextProgress {
 				opt.Progress(off, total)
 				nextProgress = off + step
 			}
@@ -391,9 +370,6 @@ func (c *csvPart) read() {
 		}
 		cells := c.slab.take(len(rec))
 		for i, v := range rec {
-			if strings.IndexByte(v, '\r') >= 0 {
-				v = strings.ReplaceAll(v, "\r\n", "\n")
-			}
 			k := KindText
 			if v == "" {
 				k = KindEmpty
@@ -411,6 +387,9 @@ func (c *csvPart) read() {
 		// checked after the parts are joined).
 		if len(c.rows) > lim.MaxRows {
 			return
+		}
+		if c.rows == nil { // at most a record per line: allocated once
+			c.rows = make([]Row, 0, bytes.Count(c.text[s.pos:], []byte{'\n'})+1)
 		}
 		c.rows = append(c.rows, Row{Num: row, Cells: cells})
 	}

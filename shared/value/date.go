@@ -510,36 +510,56 @@ func ParseSerial(s string) (float64, bool) {
 // not vote. ambiguous: nothing proves either order (order is ""); conflict:
 // both are proved (order is ""), so each value must be judged on its own.
 func InferOrder(values []string) (order DateOrder, ambiguous, conflict bool) {
-	dmy, mdy := false, false
+	var e OrderEvidence
 	for _, v := range values {
-		datePart, _ := splitTime(strings.TrimSpace(v))
-		i := strings.IndexAny(datePart, "-/.")
-		if i < 0 {
-			continue
-		}
-		f := strings.Split(datePart, datePart[i:i+1])
-		if len(f) != 3 {
-			continue
-		}
-		a, ok1 := digits(f[0], 1, 2)
-		b, ok2 := digits(f[1], 1, 2)
-		if !ok1 || !ok2 {
-			continue
-		}
-		// A value neither order can read (13/13, 45/02) is not evidence.
-		if a > 12 && a <= 31 && b >= 1 && b <= 12 {
-			dmy = true
-		}
-		if b > 12 && b <= 31 && a >= 1 && a <= 12 {
-			mdy = true
-		}
+		e.Add(v)
 	}
+	return e.Result()
+}
+
+// OrderEvidence is InferOrder one value at a time, so a column's values
+// need not be gathered first.
+type OrderEvidence struct{ dmy, mdy bool }
+
+// Add looks at one value.
+func (e *OrderEvidence) Add(v string) {
+	datePart, _ := splitTime(strings.TrimSpace(v))
+	i := strings.IndexAny(datePart, "-/.")
+	if i < 0 {
+		return
+	}
+	// Exactly three parts split by the first separator found.
+	sep := datePart[i]
+	j := strings.IndexByte(datePart[i+1:], sep)
+	if j < 0 {
+		return
+	}
+	j += i + 1
+	if strings.IndexByte(datePart[j+1:], sep) >= 0 {
+		return
+	}
+	a, ok1 := digits(datePart[:i], 1, 2)
+	b, ok2 := digits(datePart[i+1:j], 1, 2)
+	if !ok1 || !ok2 {
+		return
+	}
+	// A value neither order can read (13/13, 45/02) is not evidence.
+	if a > 12 && a <= 31 && b >= 1 && b <= 12 {
+		e.dmy = true
+	}
+	if b > 12 && b <= 31 && a >= 1 && a <= 12 {
+		e.mdy = true
+	}
+}
+
+// Result is the order the values seen tell, as InferOrder returns it.
+func (e *OrderEvidence) Result() (order DateOrder, ambiguous, conflict bool) {
 	switch {
-	case dmy && mdy:
+	case e.dmy && e.mdy:
 		return OrderAuto, false, true
-	case dmy:
+	case e.dmy:
 		return OrderDMY, false, false
-	case mdy:
+	case e.mdy:
 		return OrderMDY, false, false
 	}
 	return OrderAuto, true, false

@@ -312,3 +312,54 @@ func BenchmarkParseDate(b *testing.B) {
 		_, _ = ParseDate("2024-03-01", "")
 	}
 }
+
+// inferOrderSplit is InferOrder as first written (strings.Split per value):
+// the oracle for OrderEvidence, which reads a value without allocating.
+func inferOrderSplit(values []string) (DateOrder, bool, bool) {
+	dmy, mdy := false, false
+	for _, v := range values {
+		datePart, _ := splitTime(strings.TrimSpace(v))
+		i := strings.IndexAny(datePart, "-/.")
+		if i < 0 {
+			continue
+		}
+		f := strings.Split(datePart, datePart[i:i+1])
+		if len(f) != 3 {
+			continue
+		}
+		a, ok1 := digits(f[0], 1, 2)
+		b, ok2 := digits(f[1], 1, 2)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if a > 12 && a <= 31 && b >= 1 && b <= 12 {
+			dmy = true
+		}
+		if b > 12 && b <= 31 && a >= 1 && a <= 12 {
+			mdy = true
+		}
+	}
+	switch {
+	case dmy && mdy:
+		return OrderAuto, false, true
+	case dmy:
+		return OrderDMY, false, false
+	case mdy:
+		return OrderMDY, false, false
+	}
+	return OrderAuto, true, false
+}
+
+func FuzzInferOrder(f *testing.F) {
+	for _, s := range []string{"13/02/2024", "02/13/2024", "1-2-3", "1.2.3.4", "2024-01-02T10:00", "03/04/2024 10:00", "1//2", " 5/6/7 "} {
+		f.Add(s, "12/25/2024")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		vals := []string{a, b}
+		o, amb, con := InferOrder(vals)
+		wo, wamb, wcon := inferOrderSplit(vals)
+		if o != wo || amb != wamb || con != wcon {
+			t.Fatalf("InferOrder(%q) = %q %v %v; the split reading gives %q %v %v", vals, o, amb, con, wo, wamb, wcon)
+		}
+	})
+}
