@@ -159,7 +159,9 @@ func saveAs(name, what string) error {
 }
 
 // Read reads a file; its content decides the format, its extension only
-// explains refusals.
+// explains refusals. The book's strings may share data's bytes (a UTF-8
+// csv's cells are pieces of it, not copies): data must not be changed
+// after.
 func Read(name string, data []byte, opt Options) (*Book, error) {
 	opt.Limits = opt.Limits.withDefaults()
 	if opt.HeaderRow <= 0 {
