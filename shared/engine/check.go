@@ -581,8 +581,7 @@ func (c *checker) setSpecial(r *rowState, t *Table, col *column, name, v string,
 	case "external_id":
 		r.change.ExternalID = v
 	case "name":
-		s := v
-		r.change.Name = &s
+		r.change.Name = r.pw.keep(v)
 	case "owner_id":
 		if v != "" {
 			r.change.OwnerID = v

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Clean trims Unicode spaces (NBSP and zero-width ones included) from both
@@ -14,6 +15,11 @@ func Clean(s string) string {
 	if s == "" || isPlain(s) {
 		return s
 	}
+	return clean(s)
+}
+
+// clean is Clean without its fast path.
+func clean(s string) string {
 	// Zero-width characters are trimmed at the ends only: inside, they join
 	// emoji (👩‍👩‍👧) and shape Indic and Persian text.
 	s = strings.TrimFunc(s, func(r rune) bool { return isZeroWidth(r) || unicode.IsSpace(r) })
@@ -43,7 +49,9 @@ func Clean(s string) string {
 	return b.String()
 }
 
-// isPlain is the fast path: ASCII with no leading, trailing or double spaces.
+// isPlain is the fast path: text Clean leaves as it is, with no control
+// character, no leading, trailing or double spaces, and no rune outside
+// ASCII that is a space, zero-width or invalid (Kraków is plain).
 func isPlain(s string) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
@@ -51,7 +59,16 @@ func isPlain(s string) bool {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x80 || c < 0x20 {
+		if c >= 0x80 {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || unicode.IsSpace(r) || isZeroWidth(r) || r == '\u2060' {
+				return false
+			}
+			i += n - 1
+			prevSpace = false
+			continue
+		}
+		if c < 0x20 {
 			return false
 		}
 		if c == ' ' {

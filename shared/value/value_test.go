@@ -363,3 +363,19 @@ func FuzzInferOrder(f *testing.F) {
 		}
 	})
 }
+
+// The fast path returns a value as it is only when cleaning it would not
+// change it.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"Kraków", "a  b", " x", "é\u00a0", "\u200dz", "a\r\nb", "\xff", "\ufffd", "日本語"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" {
+			return
+		}
+		if got, want := Clean(s), clean(s); got != want {
+			t.Fatalf("Clean(%q) = %q; without the fast path %q", s, got, want)
+		}
+	})
+}
