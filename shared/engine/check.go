@@ -342,7 +342,7 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 	}
 	n := len(t.Rows)
 	return &tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
-		np: np, pnames: pnames, need: need, layout: make([]string, n*np), states: make([]rowState, n), results: results,
+		np: np, pnames: pnames, need: need, defs: defaultsOf(c.sp, ct), layout: make([]string, n*np), states: make([]rowState, n), results: results,
 		needVals: make([]string, n*len(need)), blank: make([]bool, n), fresh: true}, nil
 }
 
@@ -428,6 +428,7 @@ type tableRead struct {
 	np       int
 	pnames   []string // the table's property names, sorted: the layout
 	need     []casetype.Field
+	defs     []defaultVal
 	layout   []string // every row's property values, np a row
 	states   []rowState
 	results  []RowResult
@@ -493,7 +494,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			tr.blank[ri] = true
 			continue
 		}
-		c.applyDefaults(r, tr.ct, cols, vals, tr.rc, tr.country)
+		c.applyDefaults(r, tr.defs, vals, tr.rc, tr.country)
 		r.change.Properties, r.pw = pw.props(), nil
 		for k, f := range tr.need {
 			tr.needVals[ri*len(tr.need)+k] = vals.get(f.Name)
@@ -713,39 +714,56 @@ func (c *checker) parseTypedOnce(r *rowState, col *column, cell sheet.Cell, v st
 	return v, true
 }
 
-func (c *checker) applyDefaults(r *rowState, ct casetype.CaseType, cols []column, vals *rowVals, rc *rules.Checker, country string) {
-	apply := func(defs map[string]string) {
+// defaultVal is a default value (the spec's, then the case type's, each in
+// name order) and the column it is read as: made once per table.
+type defaultVal struct {
+	col column
+	v   string
+}
+
+func defaultsOf(sp spec.Spec, ct casetype.CaseType) []defaultVal {
+	var out []defaultVal
+	for _, defs := range []map[string]string{sp.Defaults, ct.Defaults} {
 		keys := make([]string, 0, len(defs))
 		for k := range defs {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if strings.TrimSpace(vals.get(k)) != "" {
-				continue
-			}
-			v := defs[k]
-			vals.set(k, v)
 			col := column{header: k, kind: spec.MapProperty, property: k, vslot: -1, pslot: -1}
 			if casetype.IsSpecial(k) {
 				col = column{header: k, kind: spec.MapField, field: k, vslot: -1, pslot: -1}
 			}
 			col.def, col.hasDef = ct.Field(k)
-			if col.hasDef {
-				var ok bool
-				if v, ok = c.parseTyped(r, &col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country, rc); !ok {
-					continue
-				}
-			}
-			if col.kind == spec.MapProperty {
-				r.setProp(-1, k, v)
-			} else {
-				c.setSpecial(r, nil, &col, k, v, sheet.Cell{Value: v}, nil)
-			}
+			out = append(out, defaultVal{col: col, v: defs[k]})
 		}
 	}
-	apply(c.sp.Defaults)
-	apply(ct.Defaults)
+	return out
+}
+
+// applyDefaults fills the row's blank fields that have a default. The
+// columns are shared by the goroutines reading rows: read only (no memo).
+func (c *checker) applyDefaults(r *rowState, defs []defaultVal, vals *rowVals, rc *rules.Checker, country string) {
+	for i := range defs {
+		d := &defs[i]
+		k := d.col.header
+		if strings.TrimSpace(vals.get(k)) != "" {
+			continue
+		}
+		v := d.v
+		vals.set(k, v)
+		if d.col.hasDef {
+			var ok bool
+			if v, ok = c.parseTyped(r, &d.col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country, rc); !ok {
+				continue
+			}
+		}
+		if d.col.kind == spec.MapProperty {
+			r.setProp(-1, k, v)
+		} else {
+			c.setSpecial(r, nil, &d.col, k, v, sheet.Cell{Value: v}, nil)
+		}
+	}
 }
 
 // rowVals holds a row's values by field or property name: a slice with
