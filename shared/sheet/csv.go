@@ -99,25 +99,17 @@ func sniff(data []byte) rune {
 	return best
 }
 
-// checkRecords walks the records before encoding/csv does, so one huge
-// record or a row of thousands of fields is refused before it costs memory
-// (encoding/csv has no cap: a 32 MiB line costs it 2.2 GB). Its quote rules
-// are encoding/csv's with LazyQuotes: a quote opens a quoted field only at
-// the field's start, and inside one a quote not followed by a quote, the
+// checkRecords walks the records one byte at a time and says which limit
+// a record goes over, as the scanner's limits are refused: the scanner
+// notices a record over a limit, this walk words it (the row, and which
+// limit the record crossed first). Its quote rules are encoding/csv's with
+// LazyQuotes, as the scanner's: a quote opens a quoted field only at the
+// field's start, and inside one a quote not followed by a quote, the
 // delimiter or the line end is kept as a character. (Toggling on every
 // quote instead would read `12" pipe` as an open quote and count the rest
 // of the file as one record.) Rows are numbered as a spreadsheet shows
 // them: blank lines count.
-//
-// It also returns where to split the text into parts that start at a
-// record: parts-1 offsets near equal shares, each with its row number,
-// none before row minRow.
-func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRow int) ([]split, error) {
-	var splits []split
-	next := len(data) + 1 // the next offset a split is wanted at
-	if parts > 1 {
-		next = len(data) / parts
-	}
+func checkRecords(name string, data []byte, delim byte, lim Limits) error {
 	const (
 		fieldStart = iota
 		unquoted
@@ -129,17 +121,6 @@ func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRo
 	tooLong := func() error {
 		return model.Errorf(model.ETooLarge, "%s: row %s is longer than %s; the limit is %s per row (an unclosed quote can cause this).",
 			name, thousands(rec), size(int64(lim.MaxRecordBytes)), size(int64(lim.MaxRecordBytes)))
-	}
-	// splitAfter splits after the record ending at i, if it ends past the
-	// next share.
-	splitAfter := func(i, rec int) {
-		if i+1 >= next && rec > minRow && i+1 < len(data) {
-			splits = append(splits, split{off: i + 1, row: rec})
-			next = len(data) * (len(splits) + 1) / parts
-			if len(splits) == parts-1 {
-				next = len(data) + 1
-			}
-		}
 	}
 	for i := 0; i < len(data); i++ {
 		// Fastest path: a record on one line with no quote, within both
@@ -159,7 +140,6 @@ func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRo
 				i = end
 				start = i + 1
 				rec++
-				splitAfter(i, rec)
 				continue
 			}
 		}
@@ -181,7 +161,7 @@ func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRo
 		// would have stopped there, before what the next byte does (a
 		// column too many, say), so this is the error to report.
 		if i-start > lim.MaxRecordBytes {
-			return nil, tooLong()
+			return tooLong()
 		}
 		if i >= len(data) {
 			break
@@ -222,27 +202,22 @@ func checkRecords(name string, data []byte, delim byte, lim Limits, parts, minRo
 			}
 		}
 		if fields > lim.MaxCols {
-			return nil, model.Errorf(model.ETooLarge, "%s: row %s has more than %d columns; the limit is %d.", name, thousands(rec), lim.MaxCols, lim.MaxCols)
+			return model.Errorf(model.ETooLarge, "%s: row %s has more than %d columns; the limit is %d.", name, thousands(rec), lim.MaxCols, lim.MaxCols)
 		}
 		if endRecord {
 			if i-start >= lim.MaxRecordBytes {
-				return nil, tooLong()
+				return tooLong()
 			}
 			state, start, fields = fieldStart, i+1, 1
 			rec++
-			splitAfter(i, rec)
 			continue
 		}
 		if i-start >= lim.MaxRecordBytes {
-			return nil, tooLong()
+			return tooLong()
 		}
 	}
-	return splits, nil
+	return nil
 }
-
-// split is where a part of a csv text starts: a record's first byte and
-// its row number.
-type split struct{ off, row int }
 
 // splitMin is the smallest text read in parts (a variable for tests).
 var splitMin = 1 << 20
@@ -276,65 +251,24 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 	if delim != ',' && delim != ';' && delim != '\t' {
 		return nil, model.Errorf(model.EInvalid, "The delimiter must be a comma, a semicolon or a tab.")
 	}
-	// A large text is parsed in parts, one per core, each from a record
-	// start the walk below finds; the parts are joined in order, so the
-	// sheet is the one a single pass reads (tested, and fuzzed, against it).
+	sh := Sheet{Name: csvSheetName(name), HeaderRow: opt.HeaderRow}
 	parts := 1
 	if opt.Progress == nil && len(text) >= splitMin {
 		parts = min(runtime.GOMAXPROCS(0), 4)
 	}
-	splits, err := checkRecords(name, text, byte(delim), lim, parts, max(opt.HeaderRow, 1))
-	if err != nil {
-		return nil, err
+	cs := readParts(text, delim, opt, parts)
+	if len(cs) > 1 && !joinable(cs) {
+		cs = readParts(text, delim, opt, 1)
 	}
-	sh := Sheet{Name: csvSheetName(name), HeaderRow: opt.HeaderRow}
-	var row int
-	if len(splits) == 0 {
-		c := csvPart{text: text, delim: delim, opt: opt, first: true}
-		c.read()
-		if c.err != nil {
-			return nil, c.err
-		}
-		sh.Header, sh.Rows, row = c.header, c.rows, c.row
-	} else {
-		cs := make([]csvPart, len(splits)+1)
-		from := split{}
-		for i := range cs {
-			to := len(text)
-			if i < len(splits) {
-				to = splits[i].off
+	for i := range cs {
+		if cs[i].overLimit { // the walk says which limit, on which row
+			if err := checkRecords(name, text, byte(delim), lim); err != nil {
+				return nil, err
 			}
-			cs[i] = csvPart{text: text[from.off:to], delim: delim, opt: opt, row: max(from.row-1, 0), first: i == 0}
-			if i < len(splits) {
-				from = splits[i]
-			}
-		}
-		var wg sync.WaitGroup
-		for i := range cs {
-			wg.Add(1)
-			go func() { defer wg.Done(); cs[i].read() }()
-		}
-		wg.Wait()
-		n := 0
-		for i := range cs {
-			if cs[i].err != nil {
-				return nil, cs[i].err
-			}
-			n += len(cs[i].rows)
-		}
-		sh.Header = cs[0].header
-		for i := range cs { // the last row a record was on (blank lines after it are not rows)
-			if cs[i].records > 0 {
-				row = cs[i].row
-			}
-		}
-		if n > 0 {
-			sh.Rows = make([]Row, 0, n)
-		}
-		for i := range cs {
-			sh.Rows = append(sh.Rows, cs[i].rows...)
+			return nil, model.Errorf(model.ETooLarge, "%s has a row over the limits.", name)
 		}
 	}
+	row := join(&sh, cs)
 	if len(sh.Rows) > lim.MaxRows {
 		return nil, model.Errorf(model.ETooLarge, "%s: row %s is over the limit of %s rows.", name, thousands(sh.Rows[lim.MaxRows].Num), thousands(lim.MaxRows))
 	}
@@ -353,33 +287,124 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 	return &Book{Format: "csv", Encoding: enc, Delimiter: delim, Sheets: []Sheet{sh}}, nil
 }
 
-// csvPart is a run of whole records of a csv text, parsed on its own.
+// readParts reads text in parts, one per core: the text is cut after the
+// line ends nearest equal shares, each part is read on its own with row
+// numbers counted from its start, and join puts them together. A cut
+// guessed inside a quoted field that runs over lines shows in the part
+// before it, which then ends inside the field (joinable).
+func readParts(text []byte, delim rune, opt Options, parts int) []csvPart {
+	cs := make([]csvPart, 0, parts)
+	from := 0
+	for k := 1; k <= parts; k++ {
+		to := len(text)
+		if k < parts {
+			to = len(text) * k / parts
+			if j := bytes.IndexByte(text[to:], '\n'); j >= 0 {
+				to += j + 1
+			} else {
+				to = len(text)
+			}
+		}
+		if to <= from && k < parts {
+			continue
+		}
+		cs = append(cs, csvPart{text: text[from:to], delim: delim, opt: opt, first: from == 0})
+		if from = to; from >= len(text) {
+			break
+		}
+	}
+	if len(cs) == 1 {
+		cs[0].read()
+		return cs
+	}
+	var wg sync.WaitGroup
+	for i := range cs {
+		wg.Add(1)
+		go func() { defer wg.Done(); cs[i].read() }()
+	}
+	wg.Wait()
+	return cs
+}
+
+// joinable reports whether parts read on their own read as the whole text
+// does: each part but the last ends where a record ends, and the first
+// holds the header.
+func joinable(cs []csvPart) bool {
+	for i := range cs[:len(cs)-1] {
+		if cs[i].open {
+			return false
+		}
+	}
+	return cs[0].header != nil
+}
+
+// join puts the parts' rows in sh, renumbered from the parts' starts to the
+// whole text's, and returns the last row a record was on.
+func join(sh *Sheet, cs []csvPart) int {
+	sh.Header = cs[0].header
+	if len(cs) == 1 {
+		sh.Rows = cs[0].rows
+		return cs[0].row
+	}
+	n := 0
+	for i := range cs {
+		n += len(cs[i].rows)
+	}
+	if n > 0 {
+		sh.Rows = make([]Row, 0, n)
+	}
+	// The rows before a part: the last row of the parts before it, and the
+	// blank lines after that row (its first record counts its own).
+	before, last := 0, 0
+	for i := range cs {
+		for _, r := range cs[i].rows {
+			r.Num += before
+			sh.Rows = append(sh.Rows, r)
+		}
+		if cs[i].records > 0 {
+			last = before + cs[i].row
+		}
+		before += cs[i].row + cs[i].tail
+	}
+	return last
+}
+
+// csvPart is a run of a csv text, read on its own.
 type csvPart struct {
-	text    []byte
-	delim   rune
-	opt     Options
-	first   bool // holds the rows up to the header
-	records int  // records read
-	row     int  // the row before the part; after read, its last row
+	text  []byte
+	delim rune
+	opt   Options
+	first bool // the text's start: holds the rows up to the header
 	// results
-	header []string
-	rows   []Row
-	err    error
-	slab   cellSlab
+	records   int  // records read
+	row       int  // the row of its last record, from the part's start
+	tail      int  // lines after its last record (blank)
+	open      bool // it ends inside a quoted field
+	overLimit bool // a record over a limit: the read stopped there
+	header    []string
+	rows      []Row
+	slab      cellSlab
 }
 
 func (c *csvPart) read() {
 	opt, lim := c.opt, c.opt.Limits
-	s := csvScanner{text: c.text, delim: byte(c.delim)}
-	row, prevEnd := c.row, 0 // spreadsheet row number; line (in the part) the previous record ended on
+	s := csvScanner{text: c.text, delim: byte(c.delim), maxFields: lim.MaxCols}
+	row, prevEnd := 0, 0 // spreadsheet row number (from the part's start); line the previous record ended on
 	total := int64(len(c.text))
 	step := total/100 + 1
 	var nextProgress int64
-	defer func() { c.row = row }()
+	defer func() { c.row, c.tail, c.open = row, s.line-prevEnd, s.open }()
 	for {
 		rec, ok := s.record()
 		if !ok {
 			break
+		}
+		// Limits, as the walk (checkRecords) words them: the record's
+		// last byte at most MaxRecordBytes-1 past its first, at most
+		// MaxCols fields.
+		if s.pos-1-s.start >= lim.MaxRecordBytes || s.tooMany || len(rec) > lim.MaxCols {
+			c.overLimit = true
+			return
 		}
 		c.records++
 		// Blank lines are not records; Excel shows them as rows.
@@ -409,8 +434,8 @@ func (c *csvPart) read() {
 		if blank(cells) {
 			continue
 		}
-		// Past the limit, a single part stops (the whole text's count is
-		// checked after the parts are joined).
+		// Past the limit, a part stops (the whole text's count is checked
+		// after the parts are joined).
 		if len(c.rows) > lim.MaxRows {
 			return
 		}

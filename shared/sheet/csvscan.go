@@ -23,11 +23,18 @@ type csvScanner struct {
 	pos   int // the next line's first byte
 	line  int // lines read
 
+	// maxFields stops a record at that many fields and one more (tooMany):
+	// a line of commas is millions of fields. 0 is no limit.
+	maxFields int
+	tooMany   bool
+	open      bool // the text ended inside a quoted field
+
 	fields []string // the record, reused
 	buf    []byte   // a quoted field being unescaped, reused
 	// The record's first line and the line its last field starts on
-	// (encoding/csv's FieldPos), to number rows as a spreadsheet does.
-	first, lastField int
+	// (encoding/csv's FieldPos), to number rows as a spreadsheet does;
+	// its first byte.
+	first, lastField, start int
 }
 
 // nextLine reads a line: its content is text[from:to], without its line
@@ -76,9 +83,13 @@ func (s *csvScanner) record() (fields []string, ok bool) {
 		}
 	}
 	s.fields = s.fields[:0]
-	s.first = s.line
+	s.first, s.start = s.line, from
 	cur := from
 	for {
+		if s.maxFields > 0 && len(s.fields) >= s.maxFields+1 {
+			s.tooMany = true
+			return s.fields, true
+		}
 		s.lastField = s.line
 		if cur >= to || s.text[cur] != '"' {
 			if i := bytes.IndexByte(s.text[cur:to], s.delim); i >= 0 {
@@ -118,6 +129,7 @@ func (s *csvScanner) record() (fields []string, ok bool) {
 				continue
 			}
 			if cur == to && !nl { // the text ends inside the field
+				s.open = true
 				break
 			}
 			s.buf = append(s.buf, s.text[cur:to]...)
@@ -128,6 +140,7 @@ func (s *csvScanner) record() (fields []string, ok bool) {
 				}
 			}
 			if from, to, nl, ok = s.nextLine(); !ok {
+				s.open = true
 				break
 			}
 			cur = from

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"casegate/shared/model"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // readWays reads data in one pass and in parts (three, from any size).
@@ -72,9 +74,18 @@ func TestPartsReadAsOnePass(t *testing.T) {
 		sameRead(t, name, []byte(text), Options{})
 		sameRead(t, name+" header 3", []byte(text), Options{HeaderRow: 3})
 	}
-	if sp, err := checkRecords("f.csv", []byte(gen.String()), ',', DefaultLimits(), 3, 1); err != nil || len(sp) != 2 {
-		t.Fatalf("the generated text splits in %d places (%v), want 2", len(sp), err)
+	plain := []byte("id,name\n" + strings.Repeat("1,a\n\n2,\"b, c\"\r\n", 50))
+	if cs := readParts(plain, ',', Options{HeaderRow: 1, Limits: DefaultLimits()}, 3); len(cs) != 3 || !joinable(cs) {
+		t.Fatalf("a text of one-line records is read in %d parts (joinable: %v), want 3", len(cs), len(cs) == 3 && joinable(cs))
 	}
+	sameRead(t, "one-line records", plain, Options{})
+	// A cut guessed inside a quoted field over lines: the parts are not
+	// joined, the text is read in one.
+	quoted := []byte("id,note\n1,\"" + strings.Repeat("long\n", 100) + "\"\n2,x\n")
+	if cs := readParts(quoted, ',', Options{HeaderRow: 1, Limits: DefaultLimits()}, 2); len(cs) != 2 || joinable(cs) {
+		t.Fatalf("a cut inside a quoted field: %d parts, joinable %v", len(cs), len(cs) == 2 && joinable(cs))
+	}
+	sameRead(t, "cut inside quotes", quoted, Options{})
 	sameRead(t, "row limit", []byte(gen.String()), Options{Limits: Limits{MaxRows: 100}})
 	_, _, err, _ := readWays([]byte(gen.String()), Options{Limits: Limits{MaxRows: 100}})
 	if err == nil || !strings.Contains(err.Error(), "over the limit of 100 rows") {
@@ -176,10 +187,35 @@ func FuzzCheckRecords(f *testing.F) {
 			return
 		}
 		lim := Limits{MaxRecordBytes: 64, MaxCols: 5}
-		_, got := checkRecords("f.csv", data, delim, lim, 1, 1)
+		got := checkRecords("f.csv", data, delim, lim)
 		want := checkRecordsByByte("f.csv", data, delim, lim)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("%q: %v, byte by byte %v", data, got, want)
+		}
+	})
+}
+
+// The scanner refuses a record over a limit exactly when the byte walk
+// does, with the walk's words, read in one pass or in parts.
+func FuzzReadLimits(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a\n1,2,3,4,5,6\n", "a\n\"" + strings.Repeat("x\n", 40) + "\"\n", "h\n" + strings.Repeat("y", 70)} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) || bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) || bytes.IndexByte(data, 0) >= 0 ||
+			len(data) > 5 && bytes.HasPrefix(bytes.ToLower(data[:4]), []byte("sep=")) || len(bytes.TrimSpace(data)) == 0 {
+			return
+		}
+		lim := Limits{MaxRecordBytes: 64, MaxCols: 5, MaxRows: 1 << 20}
+		walk := checkRecords("f.csv", data, ',', lim)
+		_, _, e1, e2 := readWays(data, Options{Delimiter: ',', Limits: lim})
+		for _, err := range []error{e1, e2} {
+			if walk != nil && fmt.Sprint(err) != walk.Error() {
+				t.Fatalf("%q: the walk refuses it (%v); read: %v", data, walk, err)
+			}
+			if walk == nil && err != nil && model.KindOf(err) == model.ETooLarge {
+				t.Fatalf("%q: the walk passes it; read refuses: %v", data, err)
+			}
 		}
 	})
 }
