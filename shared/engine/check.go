@@ -22,25 +22,38 @@ const DefaultMaxCellChars = 32767
 
 // rowState is a row while it is being checked.
 type rowState struct {
-	res       *RowResult // the row's place in the plan
-	table     int
-	searchKey string
-	// parent request
-	parentKey   string
-	parentByID  bool
-	parentType  string
-	relation    string
-	identifier  string
-	parentCol   string
-	hasParent   bool
+	res         *RowResult // the row's place in the plan
+	searchKey   string
 	change      Change
-	closeSet    bool
 	ownerName   string
-	ownerIDSet  bool
 	existing    *model.Case
-	dupKey      bool        // repeats the external id another row creates
-	parentIndex int         // import row index of the parent, -1 if none
 	pw          *propWriter // while the row is read: where its properties go
+	*parentReq              // what the row says of its parent: nil when nothing
+	parentIndex int         // import row index of the parent, -1 if none
+	table       int
+	hasParent   bool // the row names a parent (parentReq is set)
+	closeSet    bool
+	ownerIDSet  bool
+	dupKey      bool // repeats the external id another row creates
+}
+
+// parentReq is what a row's cells say of its parent: apart, as most rows
+// of most files (households, clients) say nothing of one.
+type parentReq struct {
+	parentKey  string
+	parentType string
+	relation   string
+	identifier string
+	parentCol  string
+	parentByID bool
+}
+
+// req returns the row's parent request, made on first use.
+func (r *rowState) req() *parentReq {
+	if r.parentReq == nil {
+		r.parentReq = new(parentReq)
+	}
+	return r.parentReq
 }
 
 // setProp sets a property the row writes. slot is its place in the row's
@@ -548,7 +561,8 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 			r.errorf(model.CodeInvalidValue, col.header, v, "Column %s names more than one parent; a case has one parent.", col.header)
 			return
 		}
-		r.hasParent, r.parentByID, r.parentKey, r.parentType, r.parentCol = true, true, v, col.parentType, col.header
+		p := r.req()
+		r.hasParent, p.parentByID, p.parentKey, p.parentType, p.parentCol = true, true, v, col.parentType, col.header
 		return
 	}
 	// Typed values first: the case type's rules for this field.
@@ -592,20 +606,26 @@ func (c *checker) setSpecial(r *rowState, t *Table, col *column, name, v string,
 		r.ownerName = v
 	case "parent_id":
 		if v != "" {
-			r.hasParent, r.parentByID, r.parentKey, r.parentCol = true, true, v, col.header
+			p := r.req()
+			r.hasParent, p.parentByID, p.parentKey, p.parentCol = true, true, v, col.header
 		}
 	case "parent_external_id":
 		if v != "" && !(r.hasParent && r.parentByID) {
-			r.hasParent, r.parentByID, r.parentKey, r.parentCol = true, false, v, col.header
+			p := r.req()
+			r.hasParent, p.parentByID, p.parentKey, p.parentCol = true, false, v, col.header
 		}
 	case "parent_type":
 		if v != "" {
-			r.parentType = v
+			r.req().parentType = v
 		}
 	case "parent_relationship_type":
-		r.relation = strings.ToLower(v)
+		if v != "" {
+			r.req().relation = strings.ToLower(v)
+		}
 	case "parent_identifier":
-		r.identifier = v
+		if v != "" {
+			r.req().identifier = v
+		}
 	case "close":
 		switch strings.ToLower(v) {
 		case "yes", "true", "1", "y":

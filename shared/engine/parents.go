@@ -87,18 +87,21 @@ func (c *checker) resolveParents() error {
 		if ptype == "" {
 			ptype = r.res.CaseType // CommCare's default
 		}
-		switch r.relation {
+		// Normalized here, not in the row: a plan made to keep the rows
+		// shares their parent requests.
+		relation, identifier := r.relation, r.identifier
+		switch relation {
 		case "", "child":
-			r.relation = "child"
+			relation = "child"
 		case "extension":
 		default:
-			r.errorf(model.CodeInvalidRelation, "parent_relationship_type", r.relation, "parent_relationship_type must be child or extension, not %q.", r.relation)
+			r.errorf(model.CodeInvalidRelation, "parent_relationship_type", relation, "parent_relationship_type must be child or extension, not %q.", relation)
 			continue
 		}
-		if r.identifier == "" {
-			r.identifier = "parent"
-			if r.relation == "extension" {
-				r.identifier = "host"
+		if identifier == "" {
+			identifier = "parent"
+			if relation == "extension" {
+				identifier = "host"
 			}
 		}
 		var cands []parentCand
@@ -208,14 +211,14 @@ func (c *checker) resolveParents() error {
 			}
 		}
 		if makeNew {
-			r.res.Parent = &Parent{CaseType: ptype, ExternalID: r.parentKey, Name: r.parentKey, Relationship: r.relation,
-				Identifier: r.identifier, Source: SourceNew, Chosen: true}
+			r.res.Parent = &Parent{CaseType: ptype, ExternalID: r.parentKey, Name: r.parentKey, Relationship: relation,
+				Identifier: identifier, Source: SourceNew, Chosen: true}
 			continue
 		}
 		if pick == nil {
 			continue
 		}
-		par := &Parent{CaseType: ptype, Relationship: r.relation, Identifier: r.identifier, Chosen: chosen}
+		par := &Parent{CaseType: ptype, Relationship: relation, Identifier: identifier, Chosen: chosen}
 		if pick.existing != nil {
 			par.CaseID, par.ExternalID, par.Name, par.Source = pick.existing.CaseID, pick.existing.ExternalID, pick.existing.Name, SourceExisting
 		}
