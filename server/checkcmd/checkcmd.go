@@ -3,6 +3,7 @@
 package checkcmd
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"casegate/shared/casetype"
@@ -198,7 +200,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			return fail("%v", err)
 		}
 	} else {
-		WriteText(stdout, plan)
+		// A report of 100k rows with errors is 300k lines: written in
+		// blocks, not a write each.
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		WriteText(bw, plan)
+		if err := bw.Flush(); err != nil {
+			return fail("%v", err)
+		}
 	}
 	if plan.Summary.Error > 0 {
 		return ExitRowError
@@ -301,11 +309,14 @@ func WriteText(w io.Writer, p *engine.Plan) {
 		fmt.Fprintf(w, "\n%s:\n", title)
 		for _, code := range codes {
 			hits := groups[model.Code(code)]
-			rows := make([]string, 0, len(hits))
-			for _, h := range hits {
-				rows = append(rows, fmt.Sprint(h.row.Row))
+			rows := make([]string, 0, min(len(hits), 21))
+			for _, h := range hits[:min(len(hits), 21)] {
+				rows = append(rows, strconv.Itoa(h.row.Row))
 			}
-			fmt.Fprintf(w, "  %s (%d): rows %s\n", code, len(hits), strings.Join(compact(rows), ", "))
+			if len(hits) > 20 { // the first 20 then a count
+				rows = append(rows[:20], fmt.Sprintf("and %d more", len(hits)-20))
+			}
+			fmt.Fprintf(w, "  %s (%d): rows %s\n", code, len(hits), strings.Join(rows, ", "))
 			for _, h := range hits {
 				fmt.Fprintf(w, "    %s, sheet %s, row %d: %s\n", h.row.File, h.row.Sheet, h.row.Row, h.issue.Message)
 				if h.issue.Suggestion != "" {
@@ -343,12 +354,4 @@ func describe(c model.Candidate) string {
 		parts = append(parts, "opened "+c.DateOpened)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// compact keeps long row lists short: the first 20 then a count.
-func compact(rows []string) []string {
-	if len(rows) <= 20 {
-		return rows
-	}
-	return append(rows[:20:20], fmt.Sprintf("and %d more", len(rows)-20))
 }

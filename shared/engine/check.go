@@ -51,7 +51,7 @@ type parentReq struct {
 // req returns the row's parent request, made on first use.
 func (r *rowState) req() *parentReq {
 	if r.parentReq == nil {
-		r.parentReq = new(parentReq)
+		r.parentReq = r.pw.newReq()
 	}
 	return r.parentReq
 }

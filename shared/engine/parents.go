@@ -300,12 +300,13 @@ func (c *checker) findCycles() {
 		grey
 		black
 	)
-	color := make([]int, len(c.rows))
+	color := make([]int8, len(c.rows))
+	var path []int // reused: one allocation, not one a row
 	for start := range c.rows {
 		if color[start] != white {
 			continue
 		}
-		var path []int
+		path = path[:0]
 		i := start
 		for i >= 0 && color[i] == white {
 			color[i] = grey

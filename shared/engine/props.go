@@ -134,7 +134,18 @@ type propWriter struct {
 	set   []bool         // the layout's places the row has set
 	nset  int
 	extra Props
-	strs  []string // room for keep
+	strs  []string    // room for keep
+	reqs  []parentReq // room for newReq
+}
+
+// newReq returns a new parent request from a shared array.
+func (w *propWriter) newReq() *parentReq {
+	if len(w.reqs) == 0 {
+		w.reqs = make([]parentReq, 1024)
+	}
+	p := &w.reqs[0]
+	w.reqs = w.reqs[1:]
+	return p
 }
 
 // keep returns a pointer to a copy of v (a row's name) from a shared array:
