@@ -56,28 +56,24 @@ func isPlain(s string) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x80 {
+		if c-0x21 < 0x5f { // '!' to DEL: one compare for most bytes
+			continue
+		}
+		switch {
+		case c == ' ':
+			if s[i+1] == ' ' { // s does not end in a space
+				return false
+			}
+		case c >= 0x80:
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError || unicode.IsSpace(r) || isZeroWidth(r) || r == '\u2060' {
 				return false
 			}
 			i += n - 1
-			prevSpace = false
-			continue
-		}
-		if c < 0x20 {
+		default: // control characters
 			return false
-		}
-		if c == ' ' {
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-		} else {
-			prevSpace = false
 		}
 	}
 	return true
