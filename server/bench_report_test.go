@@ -323,30 +323,18 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **Memory in the worker.** The 100k-row check peaks at ~350 MB of wasm memory, which never
-  shrinks: the file, 2 M cells, the engine's per-row state and property layout, the plan, and
-  the answer encoded for the page (~60 MB, moved to the page, not copied). The worker reserves
-  about what the check will need in one step (growing wasm memory as the check allocated cost
-  0.3–0.5 s) and checks without collections (collecting what stays live anyway cost ~0.8 s).
-  Closing it: cells without a per-cell kind, a value-only property layout, and a check that keeps
-  per row only what later rows compare (keys, issues) instead of every row as read.
-- **csv in the worker** takes ~1.9 s for 100k rows: ~0.4 s reading (the record walk and
-  encoding/csv, one thread), ~1 s checking (every cell validated, dates parsed, parents matched,
-  addresses checked; no hot spot above ~10% in its profile, and wasm has one thread here), ~0.2 s
-  writing the answer. Papa Parse only splits the text. The xlsx budget (3 s) passes: a one-pass
-  reader for plain cells, klauspost's inflate, and strings cut from shared blocks.
-- **The page** at 100k rows is at its 3 s (2.96–3.05 s over the last runs: the worker's ~2.7 s
-  and ~0.35 s to put the answer on screen) with no frame over 100 ms: the tables stay the
-  worker's bytes (a row is decoded when drawn), verdicts and tables move without copies, and the
-  answer is put on screen a step per frame (verdicts 25k at a time, then counts, parent groups,
-  strips, the grid). Small files are put on screen in one step (~100 ms at 1k rows xlsx, most of
-  it mounting the review).
-- **The check command ÷ a bare read.** In one process the check of 100k rows is ~3–4× a bare
-  encoding/csv read (it was 16×: properties as one sorted array per table instead of a map per
-  row, reading and checking on every core, the plan hashed only when shown). As whole processes
-  it is ~5–7×: the check must hold the whole import (duplicates and parents compare rows), and its
-  ~270 MB of fresh memory cost ~0.17 s of kernel page faults that a streaming read never pays.
-  Closing it: the same memory work as in the worker.
+- **Memory in the worker.** The 100k-row check peaks at ~335 MB of wasm memory, which never
+  shrinks. The check runs without collections (collecting what stays live anyway cost ~0.8 s)
+  and allocates ~360 MB in wasm: the file and its 2 M cells (24 bytes each, with their kind), the
+  engine's rows (216 bytes of state and 16 bytes per property value), the plan, and the answer
+  encoded for the page (tables and verdicts, moved to the page, not copied). Closing it: cells
+  without a per-cell kind, the answer written without an intermediate verdict list, and the
+  rows' state dropped once the plan is made (or collections that cost less than they do now).
+- **csv in the worker** takes ~1.5 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
+  scanner, fields sharing the file's bytes), ~0.85 s checking (in the benchmark's file every row
+  names a parent that is not in it, so every row gets its own message and a new-parent offer),
+  ~0.2 s encoding the answer, ~0.06 s reserving memory. Natively the same check takes ~0.3 s of
+  CPU; wasm runs it ~3× slower, on one thread. Papa Parse only splits the text.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
   server never trusts the page), writes 14-column upserts with three indexes, the undo log, and
   the per-row results; the bare insert writes 4 columns with no index. 100,000 rows commit in
