@@ -50,6 +50,9 @@ func (c *checker) resolveParents() error {
 		}
 	}
 	extFirst, extMore := map[string]int{}, map[string][]int{}
+	if byExtParent {
+		extFirst = make(map[string]int, len(c.rows))
+	}
 	for i, r := range c.rows {
 		if !byExtParent {
 			break
@@ -67,6 +70,8 @@ func (c *checker) resolveParents() error {
 	offers := map[[2]string][]model.Candidate{} // a new parent offered, by type and key
 	var lastOffer [2]string
 	var lastList []model.Candidate
+	var lastMissKey [4]string // the last parent_not_found message, and what it said
+	var lastMiss string
 	var (
 		ct     casetype.CaseType // the last row's case type, looked up again only when it changes
 		ctName string
@@ -193,10 +198,14 @@ func (c *checker) resolveParents() error {
 			if isNew {
 				msg = " A new parent was chosen, but " + whyNot
 			}
-			// Concatenated, not formatted: a file of children without their
-			// parents has this on every row (fmt was a tenth of its check in wasm).
-			is := r.add(model.SeverityError, model.CodeParentNotFound, r.parentCol, r.parentKey,
-				"No "+ptype+" case with "+keyName+" "+r.parentKey+" was found "+where+"."+msg)
+			// Concatenated, not formatted, and shared by the rows of a key
+			// that follow each other (a household's members): a file of
+			// children without their parents has this on every row (fmt was
+			// a tenth of its check in wasm).
+			if k := [4]string{ptype, keyName, r.parentKey, msg}; k != lastMissKey || lastMiss == "" {
+				lastMiss, lastMissKey = "No "+ptype+" case with "+keyName+" "+r.parentKey+" was found "+where+"."+msg, k
+			}
+			is := r.add(model.SeverityError, model.CodeParentNotFound, r.parentCol, r.parentKey, lastMiss)
 			if whyNot == "" {
 				// One list per key, shared by its rows (read-only; cap = len);
 				// a household's members usually follow each other.

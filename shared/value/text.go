@@ -56,24 +56,38 @@ func isPlain(s string) bool {
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c-0x21 < 0x5f { // '!' to DEL: one compare for most bytes
-			continue
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i := 0; i < len(s); {
+		// Eight bytes at once: all of them '!' to DEL (none at or over
+		// 0x80, none under 0x21) is most text, and nothing to look at.
+		if i+8 <= len(s) {
+			b := s[i : i+8]
+			x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+				uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+			if x&highs == 0 && (x-0x21*ones)&^x&highs == 0 {
+				i += 8
+				continue
+			}
 		}
-		switch {
-		case c == ' ':
-			if s[i+1] == ' ' { // s does not end in a space
+		for end := min(i+8, len(s)); i < end; {
+			c := s[i]
+			switch {
+			case c-0x21 < 0x5f: // '!' to DEL
+				i++
+			case c == ' ':
+				if s[i+1] == ' ' { // s does not end in a space
+					return false
+				}
+				i++
+			case c >= 0x80:
+				r, n := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError || unicode.IsSpace(r) || isZeroWidth(r) || r == '\u2060' {
+					return false
+				}
+				i += n
+			default: // control characters
 				return false
 			}
-		case c >= 0x80:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError || unicode.IsSpace(r) || isZeroWidth(r) || r == '\u2060' {
-				return false
-			}
-			i += n - 1
-		default: // control characters
-			return false
 		}
 	}
 	return true
