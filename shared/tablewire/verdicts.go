@@ -33,6 +33,12 @@ func AppendVerdicts(dst []byte, vs []Verdict) []byte {
 		n += 40 + len(v.File) + len(v.Sheet) + len(v.Action) + len(v.CaseID) + len(v.CaseType)
 		for _, is := range v.Issues {
 			n += 24 + len(is.Severity) + len(is.Code) + len(is.Column) + len(is.Value) + len(is.Message) + len(is.Suggestion)
+			for _, c := range is.Candidates { // a missing parent's row has one: the offer of a new one
+				n += 40 + len(c.CaseID) + len(c.CaseType) + len(c.ExternalID) + len(c.Name) + len(c.OwnerID) + len(c.DateOpened) + len(c.File) + len(c.Sheet)
+				for k, v := range c.Properties {
+					n += 8 + len(k) + len(v)
+				}
+			}
 		}
 	}
 	w := &Writer{b: slices.Grow(dst, n)}
