@@ -10,6 +10,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"casegate/shared/model"
 )
 
 // Table is one sheet of an import.
@@ -221,6 +223,10 @@ type decoder struct {
 	s   string
 	i   int
 	err error
+	// The last candidates read and their bytes: the next issue with the
+	// same bytes gets the same list.
+	candRaw string
+	cands   []model.Candidate
 }
 
 // upto reads a decimal number ended by end.

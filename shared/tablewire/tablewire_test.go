@@ -169,3 +169,26 @@ func TestVerdictReaderParts(t *testing.T) {
 		t.Error("trailing bytes read without error")
 	}
 }
+
+// TestSharedCandidates: rows of a missing parent carry the same offer; it
+// is decoded once and shared, and a different list is its own.
+func TestSharedCandidates(t *testing.T) {
+	offer := func(key string) []model.Candidate {
+		return []model.Candidate{{CaseType: "household", ExternalID: key, Name: key, New: true}}
+	}
+	row := func(n int, key string) Verdict {
+		return Verdict{File: "m.csv", Sheet: "m", Row: n, Action: "error", Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeParentNotFound, Value: key, Message: "No household " + key, Candidates: offer(key)}}}
+	}
+	vs := []Verdict{row(2, "HH-1"), row(3, "HH-1"), row(4, "HH-2"), row(5, "HH-1")}
+	back, err := DecodeVerdicts(EncodeVerdicts(vs))
+	if err != nil || !reflect.DeepEqual(back, vs) {
+		t.Fatalf("round trip: %+v %v", back, err)
+	}
+	c := func(i int) *model.Candidate { return &back[i].Issues[0].Candidates[0] }
+	if c(0) != c(1) {
+		t.Error("the same offer on two rows in a row was decoded twice")
+	}
+	if c(1) == c(2) || c(2) == c(3) || c(3).ExternalID != "HH-1" {
+		t.Error("a different offer shares a list")
+	}
+}

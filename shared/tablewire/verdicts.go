@@ -94,12 +94,26 @@ func (w *Writer) candidates(cs []model.Candidate) {
 }
 
 // candidates reads what Writer.candidates wrote (nil for none).
-func (d *decoder) candidates() []model.Candidate {
+func (d *decoder) candidates() (cs []model.Candidate) {
+	// A run of issues with the same candidates (the rows of a missing
+	// parent share the offer of a new one) decodes once and shares the
+	// list, read-only: the form is read by what it consumes alone, so the
+	// same bytes read as the same list.
+	if d.candRaw != "" && strings.HasPrefix(d.s[d.i:], d.candRaw) {
+		d.i += len(d.candRaw)
+		return d.cands
+	}
+	start := d.i
 	n := d.count(1 << 16)
 	if n == 0 || d.err != nil {
 		return nil
 	}
-	cs := make([]model.Candidate, n)
+	defer func() {
+		if d.err == nil {
+			d.candRaw, d.cands = d.s[start:d.i], cs
+		}
+	}()
+	cs = make([]model.Candidate, n)
 	for i := range cs {
 		c := &cs[i]
 		c.CaseID, c.CaseType, c.ExternalID, c.Name = d.str(), d.str(), d.str(), d.str()
