@@ -32,7 +32,7 @@ func (c *checker) matchExisting() error {
 	// strings was an eighth of checking a file of children in wasm).
 	firstCreate := map[string]map[string]int{} // case type → key → row number creating it
 	firstUpdate := map[string]map[string]int{}
-	perType := map[string]int{} // rows of each type: the creates map is sized once (growing it was 5% of a check)
+	perType := map[string]int{}    // rows of each type: the creates map is sized once (growing it was 5% of a check)
 	for i := 0; i < len(c.rows); { // by runs of a type: a lookup per run, not per row
 		j, t := i, c.rows[i].res.CaseType
 		for j < len(c.rows) && c.rows[j].res.CaseType == t {
