@@ -81,6 +81,10 @@ func EncodeIndexed(ts []Table) (string, Index) {
 type Writer struct {
 	b  []byte
 	ix Index
+	// Verdicts: what each field of the previous verdict and issue held,
+	// and the previous issue's candidates (ref).
+	prev      [refSlots]string
+	prevCands []model.Candidate
 }
 
 // NewWriter starts the form for tables tables of rows rows in all, about
@@ -223,10 +227,10 @@ type decoder struct {
 	s   string
 	i   int
 	err error
-	// The last candidates read and their bytes: the next issue with the
-	// same bytes gets the same list.
-	candRaw string
-	cands   []model.Candidate
+	// Verdicts: the previous verdict's and issue's fields and candidates,
+	// for "=" (ref).
+	prev      [refSlots]string
+	prevCands []model.Candidate
 }
 
 // upto reads a decimal number ended by end.

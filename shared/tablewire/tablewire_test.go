@@ -180,7 +180,16 @@ func TestSharedCandidates(t *testing.T) {
 		return Verdict{File: "m.csv", Sheet: "m", Row: n, Action: "error", Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeParentNotFound, Value: key, Message: "No household " + key, Candidates: offer(key)}}}
 	}
 	vs := []Verdict{row(2, "HH-1"), row(3, "HH-1"), row(4, "HH-2"), row(5, "HH-1")}
-	back, err := DecodeVerdicts(EncodeVerdicts(vs))
+	// The engine shares a key's list among its rows.
+	vs[1].Issues[0].Candidates = vs[0].Issues[0].Candidates
+	enc := EncodeVerdicts(vs)
+	if n := strings.Count(enc, "No household HH-1"); n != 2 {
+		t.Errorf("the message of rows 2 and 3 is written %d times, want once for them and once for row 5", n)
+	}
+	if n := strings.Count(enc, "m.csv"); n != 1 {
+		t.Errorf("the file is written %d times, want once", n)
+	}
+	back, err := DecodeVerdicts(enc)
 	if err != nil || !reflect.DeepEqual(back, vs) {
 		t.Fatalf("round trip: %+v %v", back, err)
 	}

@@ -19,7 +19,48 @@ type Verdict struct {
 	Issues   []model.Issue `json:"issues,omitempty"`
 }
 
-const verdictMagic = "vw2\n"
+const verdictMagic = "vw3\n"
+
+// The fields a verdict's "=" can stand for: a file's rows repeat their
+// file, sheet, action and case type, and the rows of a missing parent
+// their issue's message and candidates (vw2 wrote them each time: 29 MB
+// for 100,000 such rows).
+const (
+	refFile = iota
+	refSheet
+	refAction
+	refCaseID
+	refCaseType
+	refSeverity
+	refCode
+	refColumn
+	refValue
+	refMessage
+	refSuggestion
+	refSlots
+)
+
+// ref writes s, or "=" when the same field of the previous verdict (or
+// issue) held it.
+func (w *Writer) ref(slot int, s string) {
+	if w.prev[slot] == s {
+		w.b = append(w.b, '=')
+		return
+	}
+	w.prev[slot] = s
+	w.str(s)
+}
+
+// ref reads what Writer.ref wrote.
+func (d *decoder) ref(slot int) string {
+	if d.i < len(d.s) && d.s[d.i] == '=' {
+		d.i++
+		return d.prev[slot]
+	}
+	s := d.str()
+	d.prev[slot] = s
+	return s
+}
 
 // EncodeVerdicts writes verdicts in the compact form (decoding 100,000 of
 // them from JSON took 1.6 s on the page's thread), candidates included
@@ -28,15 +69,44 @@ func EncodeVerdicts(vs []Verdict) string { return string(AppendVerdicts(nil, vs)
 
 // AppendVerdicts is EncodeVerdicts appending to dst.
 func AppendVerdicts(dst []byte, vs []Verdict) []byte {
-	n := len(verdictMagic)
+	// The size, as ref will write it: a field that repeats the previous
+	// one's takes a byte (the buffer is sized once; in the worker every
+	// byte reserved stays reserved).
+	n := len(verdictMagic) + 8
+	var prev [refSlots]string
+	var prevCands []model.Candidate
+	field := func(slot int, s string) {
+		if prev[slot] == s {
+			n++
+			return
+		}
+		prev[slot] = s
+		n += 8 + len(s)
+	}
 	for _, v := range vs {
-		n += 40 + len(v.File) + len(v.Sheet) + len(v.Action) + len(v.CaseID) + len(v.CaseType)
+		n += 16
+		field(refFile, v.File)
+		field(refSheet, v.Sheet)
+		field(refAction, v.Action)
+		field(refCaseID, v.CaseID)
+		field(refCaseType, v.CaseType)
 		for _, is := range v.Issues {
-			n += 24 + len(is.Severity) + len(is.Code) + len(is.Column) + len(is.Value) + len(is.Message) + len(is.Suggestion)
-			for _, c := range is.Candidates { // a missing parent's row has one: the offer of a new one
-				n += 40 + len(c.CaseID) + len(c.CaseType) + len(c.ExternalID) + len(c.Name) + len(c.OwnerID) + len(c.DateOpened) + len(c.File) + len(c.Sheet)
+			field(refSeverity, string(is.Severity))
+			field(refCode, string(is.Code))
+			field(refColumn, is.Column)
+			field(refValue, is.Value)
+			field(refMessage, is.Message)
+			field(refSuggestion, is.Suggestion)
+			if cs := is.Candidates; len(cs) > 0 && len(cs) == len(prevCands) && &cs[0] == &prevCands[0] {
+				n++
+				continue
+			}
+			prevCands = is.Candidates
+			n += 8
+			for _, c := range is.Candidates {
+				n += 80 + len(c.CaseID) + len(c.CaseType) + len(c.ExternalID) + len(c.Name) + len(c.OwnerID) + len(c.DateOpened) + len(c.File) + len(c.Sheet)
 				for k, v := range c.Properties {
-					n += 8 + len(k) + len(v)
+					n += 16 + len(k) + len(v)
 				}
 			}
 		}
@@ -45,20 +115,27 @@ func AppendVerdicts(dst []byte, vs []Verdict) []byte {
 	w.b = append(w.b, verdictMagic...)
 	w.num(len(vs))
 	for _, v := range vs {
-		w.str(v.File)
-		w.str(v.Sheet)
+		w.ref(refFile, v.File)
+		w.ref(refSheet, v.Sheet)
 		w.num(v.Row)
-		w.str(v.Action)
-		w.str(v.CaseID)
-		w.str(v.CaseType)
+		w.ref(refAction, v.Action)
+		w.ref(refCaseID, v.CaseID)
+		w.ref(refCaseType, v.CaseType)
 		w.num(len(v.Issues))
 		for _, is := range v.Issues {
-			w.str(string(is.Severity))
-			w.str(string(is.Code))
-			w.str(is.Column)
-			w.str(is.Value)
-			w.str(is.Message)
-			w.str(is.Suggestion)
+			w.ref(refSeverity, string(is.Severity))
+			w.ref(refCode, string(is.Code))
+			w.ref(refColumn, is.Column)
+			w.ref(refValue, is.Value)
+			w.ref(refMessage, is.Message)
+			w.ref(refSuggestion, is.Suggestion)
+			// The engine shares one list among a key's rows: "=" for the
+			// same list as the previous issue's.
+			if cs := is.Candidates; len(cs) > 0 && len(cs) == len(w.prevCands) && &cs[0] == &w.prevCands[0] {
+				w.b = append(w.b, '=')
+				continue
+			}
+			w.prevCands = is.Candidates
 			w.candidates(is.Candidates)
 		}
 	}
@@ -94,26 +171,12 @@ func (w *Writer) candidates(cs []model.Candidate) {
 }
 
 // candidates reads what Writer.candidates wrote (nil for none).
-func (d *decoder) candidates() (cs []model.Candidate) {
-	// A run of issues with the same candidates (the rows of a missing
-	// parent share the offer of a new one) decodes once and shares the
-	// list, read-only: the form is read by what it consumes alone, so the
-	// same bytes read as the same list.
-	if d.candRaw != "" && strings.HasPrefix(d.s[d.i:], d.candRaw) {
-		d.i += len(d.candRaw)
-		return d.cands
-	}
-	start := d.i
+func (d *decoder) candidates() []model.Candidate {
 	n := d.count(1 << 16)
 	if n == 0 || d.err != nil {
 		return nil
 	}
-	defer func() {
-		if d.err == nil {
-			d.candRaw, d.cands = d.s[start:d.i], cs
-		}
-	}()
-	cs = make([]model.Candidate, n)
+	cs := make([]model.Candidate, n)
 	for i := range cs {
 		c := &cs[i]
 		c.CaseID, c.CaseType, c.ExternalID, c.Name = d.str(), d.str(), d.str(), d.str()
@@ -182,9 +245,9 @@ func (r *VerdictReader) Read(n int) (bool, error) {
 	d := &r.d
 	for end := min(r.next+n, len(r.vs)); r.next < end; r.next++ {
 		v := &r.vs[r.next]
-		v.File, v.Sheet = d.str(), d.str()
+		v.File, v.Sheet = d.ref(refFile), d.ref(refSheet)
 		v.Row = d.num()
-		v.Action, v.CaseID, v.CaseType = d.str(), d.str(), d.str()
+		v.Action, v.CaseID, v.CaseType = d.ref(refAction), d.ref(refCaseID), d.ref(refCaseType)
 		ni := d.count(1 << 16)
 		if d.err != nil {
 			return false, d.err
@@ -198,9 +261,16 @@ func (r *VerdictReader) Read(n int) (bool, error) {
 		v.Issues, r.issues = r.issues[:ni:ni], r.issues[ni:]
 		for k := range v.Issues {
 			is := &v.Issues[k]
-			is.Severity, is.Code = model.Severity(d.str()), model.Code(d.str())
-			is.Column, is.Value, is.Message, is.Suggestion = d.str(), d.str(), d.str(), d.str()
+			is.Severity, is.Code = model.Severity(d.ref(refSeverity)), model.Code(d.ref(refCode))
+			is.Column, is.Value = d.ref(refColumn), d.ref(refValue)
+			is.Message, is.Suggestion = d.ref(refMessage), d.ref(refSuggestion)
+			if d.i < len(d.s) && d.s[d.i] == '=' { // the previous issue's list
+				d.i++
+				is.Candidates = d.prevCands
+				continue
+			}
 			is.Candidates = d.candidates()
+			d.prevCands = is.Candidates
 		}
 	}
 	if d.err != nil {
