@@ -323,16 +323,16 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **Memory in the worker.** The 100k-row check peaks at ~295–335 MB of wasm memory, which never
+- **Memory in the worker.** The 100k-row check peaks at ~270 MB of wasm memory, which never
   shrinks. The check runs without collections (collecting what stays live anyway cost ~0.8 s)
-  and allocates ~360 MB in wasm: the file and its 2 M cells (24 bytes each, with their kind), the
+  and allocates ~280 MB in wasm: the file and its 2 M cells (24 bytes each, with their kind), the
   engine's rows (216 bytes of state and 16 bytes per property value), the plan, and the answer
   encoded for the page (tables and verdicts, moved to the page, not copied). What stays live after
   the check is already ~180 MB (measured under node: the tables and the plan ~105 MB, the session
   kept for quick re-checks ~75 MB), so collecting during the check cannot reach 150. Closing it: cells
   without a per-cell kind, the answer written without an intermediate verdict list, and the
   rows' state dropped once the plan is made (or collections that cost less than they do now).
-- **csv in the worker** takes ~1.4–1.5 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
+- **csv in the worker** takes ~1.4 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
   scanner, fields sharing the file's bytes), ~0.85 s checking (in the benchmark's file every row
   names a parent that is not in it, so every row gets its own message and a new-parent offer),
   ~0.2 s encoding the answer, ~0.06 s reserving memory. Natively the same check takes ~0.3 s of
