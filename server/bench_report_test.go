@@ -325,7 +325,7 @@ const whyMissed = `
 
 - **Memory in the worker.** The 100k-row check peaks at ~270 MB of wasm memory, which never
   shrinks. The check runs without collections (collecting what stays live anyway cost ~0.8 s)
-  and allocates ~280 MB in wasm: the file and its 2 M cells (24 bytes each, with their kind), the
+  and allocates ~260 MB: the file and its 2 M cells (24 bytes each, with their kind), the
   engine's rows (216 bytes of state and 16 bytes per property value), the plan, and the answer
   encoded for the page (tables and verdicts, moved to the page, not copied). What stays live after
   the check is already ~180 MB (measured under node: the tables and the plan ~105 MB, the session
