@@ -288,13 +288,13 @@ func WriteText(w io.Writer, p *engine.Plan) {
 	for _, sev := range []model.Severity{model.SeverityError, model.SeverityWarning} {
 		type hit struct {
 			row   *engine.RowResult
-			issue model.Issue
+			issue *model.Issue
 		}
 		groups := map[model.Code][]hit{}
 		for i := range p.Rows {
 			r := &p.Rows[i]
-			for _, is := range r.Issues {
-				if is.Severity == sev {
+			for k := range r.Issues {
+				if is := &r.Issues[k]; is.Severity == sev {
 					groups[is.Code] = append(groups[is.Code], hit{r, is})
 				}
 			}
@@ -322,41 +322,61 @@ func WriteText(w io.Writer, p *engine.Plan) {
 				rows = append(rows[:20], fmt.Sprintf("and %d more", len(hits)-20))
 			}
 			fmt.Fprintf(w, "  %s (%d): rows %s\n", code, len(hits), strings.Join(rows, ", "))
+			// A line per row with a problem (100k rows of errors are 200k
+			// lines): appended, not formatted.
+			var line []byte
 			for _, h := range hits {
-				fmt.Fprintf(w, "    %s, sheet %s, row %d: %s\n", h.row.File, h.row.Sheet, h.row.Row, h.issue.Message)
+				line = append(append(append(line[:0], "    "...), h.row.File...), ", sheet "...)
+				line = append(append(line, h.row.Sheet...), ", row "...)
+				line = append(append(strconv.AppendInt(line, int64(h.row.Row), 10), ": "...), h.issue.Message...)
+				line = append(line, '\n')
 				if h.issue.Suggestion != "" {
-					fmt.Fprintf(w, "      suggestion: %s\n", h.issue.Suggestion)
+					line = append(append(append(line, "      suggestion: "...), h.issue.Suggestion...), '\n')
 				}
-				for _, c := range h.issue.Candidates {
-					fmt.Fprintf(w, "      candidate: %s\n", describe(c))
+				for i := range h.issue.Candidates {
+					line = append(appendCandidate(append(line, "      candidate: "...), &h.issue.Candidates[i]), '\n')
 				}
+				w.Write(line)
 			}
 		}
 	}
 }
 
-func describe(c model.Candidate) string {
+// appendCandidate appends a candidate as the report describes it.
+func appendCandidate(b []byte, c *model.Candidate) []byte {
 	if c.New {
-		return fmt.Sprintf("a new %s case with external id %s (choose it with {\"key\": %q, \"new\": true} in -choices)", c.CaseType, c.ExternalID, c.ExternalID)
+		b = append(append(append(b, "a new "...), c.CaseType...), " case with external id "...)
+		b = append(append(b, c.ExternalID...), ` (choose it with {"key": `...)
+		return append(strconv.AppendQuote(b, c.ExternalID), `, "new": true} in -choices)`...)
 	}
-	var parts []string
+	n := len(b)
+	sep := func() {
+		if len(b) > n {
+			b = append(b, ", "...)
+		}
+	}
 	if c.CaseID != "" {
-		parts = append(parts, "case "+c.CaseID)
+		b = append(append(b, "case "...), c.CaseID...)
 	}
 	if c.Row > 0 {
-		parts = append(parts, fmt.Sprintf("%s row %d", c.File, c.Row))
+		sep()
+		b = strconv.AppendInt(append(append(b, c.File...), " row "...), int64(c.Row), 10)
 	}
 	if c.Name != "" {
-		parts = append(parts, fmt.Sprintf("%q", c.Name))
+		sep()
+		b = strconv.AppendQuote(b, c.Name)
 	}
 	if c.CaseType != "" {
-		parts = append(parts, "type "+c.CaseType)
+		sep()
+		b = append(append(b, "type "...), c.CaseType...)
 	}
 	if c.OwnerID != "" {
-		parts = append(parts, "owner "+c.OwnerID)
+		sep()
+		b = append(append(b, "owner "...), c.OwnerID...)
 	}
 	if c.DateOpened != "" {
-		parts = append(parts, "opened "+c.DateOpened)
+		sep()
+		b = append(append(b, "opened "...), c.DateOpened...)
 	}
-	return strings.Join(parts, ", ")
+	return b
 }
