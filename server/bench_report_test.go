@@ -333,11 +333,15 @@ const whyMissed = `
   kept for quick re-checks ~75 MB), so collecting during the check cannot reach 150. Closing it: cells
   without a per-cell kind, the answer written without an intermediate verdict list, and the
   rows' state dropped once the plan is made (or collections that cost less than they do now).
-- **csv in the worker** takes ~1.4 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
+- **csv in the worker** takes ~1.4–1.6 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
   scanner, fields sharing the file's bytes), ~0.85 s checking (in the benchmark's file every row
   names a parent that is not in it, so every row gets its own message and a new-parent offer),
   ~0.2 s encoding the answer, ~0.06 s reserving memory. Natively the same check takes ~0.3 s of
   CPU; wasm runs it ~3× slower, on one thread. Papa Parse only splits the text.
+- **The frame after the review.** ~1 s after a 100k review is on screen the page's collector
+  resumes and marks what the page holds (100k verdicts and their issues, decoded into Go values):
+  one frame of 240–270 ms (22 ms with the collector kept off). Closing it: the verdicts kept as
+  the worker's bytes, decoded per row when drawn, as the tables already are.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
   server never trusts the page), writes 14-column upserts with three indexes, the undo log, and
   the per-row results; the bare insert writes 4 columns with no index. 100,000 rows commit in
