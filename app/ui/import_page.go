@@ -734,13 +734,13 @@ func (p *importPage) downloadWorkbook(ctx app.Context, e app.Event) {
 func (p *importPage) edit(pi, col int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		ti, ri := tableIndex(p.tables, p.plan.Rows[pi])
+		ti, ri := tableIndex(p.tables, p.plan.Rows.At(pi))
 		if ti < 0 {
 			return
 		}
 		p.setCell(ti, ri, col, v)
 		p.editing = nil
-		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows[pi].Row)
+		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows.At(pi).Row)
 		p.recheck(ctx)
 		id := fmt.Sprintf("cell-%d-%d", pi, col)
 		ctx.Defer(func(app.Context) { focusByID(id) })
@@ -750,7 +750,7 @@ func (p *importPage) edit(pi, col int) app.EventHandler {
 // applySuggestion writes an issue's suggested value into its cell.
 func (p *importPage) applySuggestion(pi int, column, value string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		ti, ri := tableIndex(p.tables, p.plan.Rows[pi])
+		ti, ri := tableIndex(p.tables, p.plan.Rows.At(pi))
 		if ti < 0 {
 			return
 		}
@@ -759,7 +759,7 @@ func (p *importPage) applySuggestion(pi int, column, value string) app.EventHand
 				p.setCell(ti, ri, ci, value)
 			}
 		}
-		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows[pi].Row, column)
+		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows.At(pi).Row, column)
 		p.recheck(p.page)
 	}
 }
@@ -1029,7 +1029,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 	var out []app.UI
 	last := ""
 	for _, pi := range idx {
-		r := p.plan.Rows[pi]
+		r := p.plan.Rows.At(pi)
 		if k := r.File + "\x00" + r.Sheet; k != last {
 			last = k
 			if ti, _ := tableIndex(p.tables, r); ti >= 0 {
@@ -1061,7 +1061,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 }
 
 func (p *importPage) renderRow(pi int) app.UI {
-	r := p.plan.Rows[pi]
+	r := p.plan.Rows.At(pi)
 	ti, ri := tableIndex(p.tables, r)
 	if ti < 0 {
 		return app.Tr()
@@ -1186,7 +1186,7 @@ func (p *importPage) gridHTML(idx []int) string {
 	b.WriteString("<table><tbody>")
 	last := ""
 	for _, pi := range idx {
-		r := p.plan.Rows[pi]
+		r := p.plan.Rows.At(pi)
 		ti, ri := tableIndex(p.tables, r)
 		if ti < 0 {
 			b.WriteString("<tr></tr>")
@@ -1265,7 +1265,7 @@ func (p *importPage) gridClick(ctx app.Context, e app.Event) {
 		return
 	}
 	pi, err := strconv.Atoi(btn.Get("dataset").Get("plan").String())
-	if err != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
+	if err != nil || p.plan == nil || pi < 0 || pi >= p.plan.Rows.Len() {
 		return
 	}
 	p.applySuggestion(pi, btn.Get("dataset").Get("column").String(), btn.Get("dataset").Get("value").String())(ctx, e)
@@ -1281,7 +1281,7 @@ func (p *importPage) gridEdit(ctx app.Context, e app.Event) {
 	a, b, _ := strings.Cut(strings.TrimPrefix(td.Get("id").String(), "cell-"), "-")
 	pi, err1 := strconv.Atoi(a)
 	ci, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || p.plan == nil || pi < 0 || pi >= len(p.plan.Rows) {
+	if err1 != nil || err2 != nil || p.plan == nil || pi < 0 || pi >= p.plan.Rows.Len() {
 		return
 	}
 	p.editing = &cellRef{pi, ci}
@@ -1318,21 +1318,19 @@ func pickGroups(pl *plan) []*pickGroup {
 	var groups []*pickGroup // at most 20: found by a scan (hashing a key per row cost more)
 	var last *pickGroup     // the last row's group: a household's members follow each other
 	var miss pickGroup      // the last key found in no group once there are 20
-	for ri := range pl.Rows {
-		r := &pl.Rows[ri]
-		for _, is := range r.Issues {
-			if is.Code != model.CodeParentAmbiguous && (is.Code != model.CodeParentNotFound || len(is.Candidates) == 0) {
+	vs := pl.Rows
+	for ri := range vs.Len() {
+		for k := range vs.NumIssues(ri) {
+			is := vs.Issue(ri, k)
+			if is.Code != model.CodeParentAmbiguous && (is.Code != model.CodeParentNotFound || vs.NumCandidates(ri, k) == 0) {
 				continue
 			}
-			ptype := ""
-			if len(is.Candidates) > 0 {
-				ptype = is.Candidates[0].CaseType
-			}
+			ptype, file, row := vs.ParentType(ri, k), vs.File(ri), vs.Row(ri)
 			same := func(g *pickGroup) bool {
-				return g.is.Value == is.Value && g.is.Code == is.Code && g.ptype == ptype && g.r.File == r.File
+				return g.is.Value == is.Value && g.is.Code == is.Code && g.ptype == ptype && g.r.File == file
 			}
 			if last != nil && same(last) {
-				last.rows = append(last.rows, r.Row)
+				last.rows = append(last.rows, row)
 				continue
 			}
 			if len(groups) == 20 && same(&miss) {
@@ -1344,12 +1342,13 @@ func pickGroups(pl *plan) []*pickGroup {
 			switch {
 			case i >= 0:
 				last = groups[i]
-				last.rows = append(last.rows, r.Row)
-			case len(groups) < 20:
-				last = &pickGroup{r: *r, is: is, rows: []int{r.Row}, ptype: ptype}
+				last.rows = append(last.rows, row)
+			case len(groups) < 20: // made whole: the picker shows it
+				r := vs.At(ri)
+				last = &pickGroup{r: r, is: r.Issues[k], rows: []int{row}, ptype: ptype}
 				groups = append(groups, last)
 			default:
-				miss = pickGroup{r: *r, is: is, ptype: ptype}
+				miss = pickGroup{r: rowResult{File: file}, is: is, ptype: ptype}
 			}
 		}
 	}

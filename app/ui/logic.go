@@ -76,23 +76,23 @@ func commitLabel(s summary, onError string) (string, bool) {
 // filter selects rows: "" all, an action ("error", "create", …) or an
 // issue code ("code:invalid_date").
 func filterRows(p *plan, f string) []int {
-	out := make([]int, 0, len(p.Rows))
+	vs := p.Rows
+	out := make([]int, 0, vs.Len())
 	code, byCode := strings.CutPrefix(f, "code:")
-	for i := range p.Rows {
-		r := &p.Rows[i]
+	for i := range vs.Len() {
 		switch {
 		case f == "":
 		case byCode:
 			hit := false
-			for _, is := range r.Issues {
-				if string(is.Code) == code {
+			for k := range vs.NumIssues(i) {
+				if string(vs.Issue(i, k).Code) == code {
 					hit = true
 				}
 			}
 			if !hit {
 				continue
 			}
-		case r.Action != f:
+		case vs.Action(i) != f:
 			continue
 		}
 		out = append(out, i)
@@ -111,13 +111,13 @@ func codeCounts(p *plan) []codeCount {
 	// A few dozen codes at most: found by a scan, not a map (hashing
 	// 100,000 codes cost the page's wasm more than counting them).
 	var out []codeCount
-	for ri := range p.Rows {
-		r := &p.Rows[ri]
+	vs := p.Rows
+	for ri := range vs.Len() {
 	issues:
-		for i := range r.Issues {
-			code := string(r.Issues[i].Code)
-			for _, o := range r.Issues[:i] { // a row counts once per code
-				if string(o.Code) == code {
+		for i := range vs.NumIssues(ri) {
+			code := string(vs.Issue(ri, i).Code)
+			for o := range i { // a row counts once per code
+				if string(vs.Issue(ri, o).Code) == code {
 					continue issues
 				}
 			}
@@ -155,13 +155,14 @@ func cellIssues(r rowResult) map[string][]model.Issue {
 // (a table's rows come together, so its key is built once per run of them),
 // a column's ticks looked up once per run of issues in that column.
 func stripsOf(pl *plan) map[string]map[string][10]bool {
+	vs := pl.Rows
 	count := map[string]int{} // rows per table, counted run by run (a table's rows come together)
-	for i := 0; i < len(pl.Rows); {
-		j, r := i+1, &pl.Rows[i]
-		for j < len(pl.Rows) && pl.Rows[j].File == r.File && pl.Rows[j].Sheet == r.Sheet {
+	for i := 0; i < vs.Len(); {
+		j, file, sheet := i+1, vs.File(i), vs.Sheet(i)
+		for j < vs.Len() && vs.File(j) == file && vs.Sheet(j) == sheet {
 			j++
 		}
-		count[r.File+"\x00"+r.Sheet] += j - i
+		count[file+"\x00"+sheet] += j - i
 		i = j
 	}
 	out := map[string]map[string][10]bool{}
@@ -178,14 +179,14 @@ func stripsOf(pl *plan) map[string]map[string][10]bool {
 		}
 		col = ""
 	}
-	for i := range pl.Rows {
-		r := &pl.Rows[i]
-		if cols == nil || r.File != file || r.Sheet != sheet {
+	for i := range vs.Len() {
+		if cols == nil || vs.File(i) != file || vs.Sheet(i) != sheet {
 			flush()
 			if cols != nil {
 				pos[key] = k
 			}
-			file, sheet, key = r.File, r.Sheet, r.File+"\x00"+r.Sheet
+			file, sheet = vs.File(i), vs.Sheet(i)
+			key = file + "\x00" + sheet
 			if cols = out[key]; cols == nil {
 				cols = map[string][10]bool{}
 				out[key] = cols
@@ -193,7 +194,8 @@ func stripsOf(pl *plan) map[string]map[string][10]bool {
 			k, n = pos[key], count[key]
 		}
 		k++
-		for _, is := range r.Issues {
+		for x := range vs.NumIssues(i) {
+			is := vs.Issue(i, x)
 			if is.Severity != model.SeverityError || is.Column == "" {
 				continue
 			}

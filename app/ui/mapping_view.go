@@ -58,9 +58,10 @@ func fieldOptions(ct casetype.CaseType) []string {
 // ambiguousDateColumns lists columns with ambiguous_date_order warnings.
 func ambiguousDateColumns(p *plan) []string {
 	set := map[string]bool{}
-	for _, r := range p.Rows {
-		for _, is := range r.Issues {
-			if is.Code == model.CodeAmbiguousDate {
+	vs := p.Rows
+	for i := range vs.Len() {
+		for k := range vs.NumIssues(i) {
+			if is := vs.Issue(i, k); is.Code == model.CodeAmbiguousDate {
 				set[is.Column] = true
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"casegate/shared/model"
+	"casegate/shared/tablewire"
 )
 
 func TestWindow(t *testing.T) {
@@ -49,11 +50,11 @@ func TestCommitLabel(t *testing.T) {
 }
 
 func TestFilterRows(t *testing.T) {
-	p := &plan{Rows: []rowResult{
+	p := &plan{Rows: verdictsOf([]rowResult{
 		{Action: "create"},
 		{Action: "error", Issues: []model.Issue{{Code: "invalid_date"}, {Code: "bad_address"}}},
 		{Action: "error", Issues: []model.Issue{{Code: "bad_address"}}},
-	}}
+	})}
 	for f, want := range map[string]int{"": 3, "error": 2, "create": 1, "code:bad_address": 2, "code:invalid_date": 1, "code:none": 0} {
 		if got := len(filterRows(p, f)); got != want {
 			t.Errorf("filter %q: %d rows, want %d", f, got, want)
@@ -70,10 +71,10 @@ func TestImportPage_Review(t *testing.T) {
 	e := app.NewTestEngine()
 	p := &importPage{onError: "skip", tables: []table{{File: "m.csv", Sheet: "m", Header: []string{"external_id", "dob"},
 		Rows: []row{{Num: 2, Cells: []string{"M-1", "2001-13-01"}}, {Num: 3, Cells: []string{"M-2", "2001-12-01"}}}}},
-		plan: &plan{OnError: "skip", Summary: summary{Rows: 2, Create: 1, Error: 1}, Rows: []rowResult{
+		plan: &plan{OnError: "skip", Summary: summary{Rows: 2, Create: 1, Error: 1}, Rows: verdictsOf([]rowResult{
 			{File: "m.csv", Sheet: "m", Row: 2, Action: "error", Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeInvalidDate, Column: "dob", Message: `Column dob: "2001-13-01" is not a real date.`}}},
 			{File: "m.csv", Sheet: "m", Row: 3, Action: "create"},
-		}}}
+		})}}
 	if err := e.Load(p); err != nil {
 		t.Fatal(err)
 	}
@@ -129,9 +130,9 @@ func ambiguousPage() *importPage {
 	return &importPage{onError: "halt",
 		tables: []table{{File: "m.csv", Sheet: "m", Header: []string{"external_id", "parent_external_id"},
 			Rows: []row{{Num: 2, Cells: []string{"M-1", "HH-7"}}}}},
-		plan: &plan{OnError: "halt", Summary: summary{Rows: 1, Error: 1}, Rows: []rowResult{
+		plan: &plan{OnError: "halt", Summary: summary{Rows: 1, Error: 1}, Rows: verdictsOf([]rowResult{
 			{File: "m.csv", Sheet: "m", Row: 2, Action: "error", Issues: []model.Issue{is}},
-		}}}
+		})}}
 }
 
 // TestParentPicker: an ambiguous parent lists its candidates with what
@@ -152,7 +153,7 @@ func TestParentPicker(t *testing.T) {
 		t.Errorf("%d apply-to-row buttons, want 2", n)
 	}
 	pl := *p.plan // a new check: a new plan
-	pl.Rows = []rowResult{{File: "m.csv", Sheet: "m", Row: 2, Action: "error"}}
+	pl.Rows = verdictsOf([]rowResult{{File: "m.csv", Sheet: "m", Row: 2, Action: "error"}})
 	p.plan = &pl
 	if html := app.HTMLString(p.renderPicker()); strings.Contains(html, "parent-picker") {
 		t.Errorf("a picker without ambiguous parents: %s", html)
@@ -201,10 +202,12 @@ func TestGridRendersOnlyVisibleRows(t *testing.T) {
 	const n = 100000
 	tb := table{File: "big.csv", Sheet: "big", Header: []string{"name"}}
 	pl := &plan{OnError: "skip", Summary: summary{Rows: n, Create: n}}
+	var rows []rowResult
 	for i := 0; i < n; i++ {
 		tb.Rows = append(tb.Rows, row{Num: i + 2, Cells: []string{"x"}})
-		pl.Rows = append(pl.Rows, rowResult{File: "big.csv", Sheet: "big", Row: i + 2, Action: "create"})
+		rows = append(rows, rowResult{File: "big.csv", Sheet: "big", Row: i + 2, Action: "create"})
 	}
+	pl.Rows = verdictsOf(rows)
 	p := &importPage{tables: []table{tb}, plan: pl, scroll: 50000 * rowHeight}
 	html := app.HTMLString(p.renderReview())
 	if got := strings.Count(html, `class="action create"`); got > 60 || got < 10 {
@@ -259,8 +262,8 @@ func TestGridHTML(t *testing.T) {
 	tb := table{File: "h.csv", Sheet: "h", Header: []string{"name", "address"}, Rows: []row{
 		{Num: 2, Cells: []string{`<script>alert("x")</script>`, "1 Main St, Denver, CO, 90210, US"}},
 	}}
-	pl := &plan{OnError: "skip", Summary: summary{Rows: 1, Error: 1}, Rows: []rowResult{{File: "h.csv", Sheet: "h", Row: 2, Action: "error",
-		Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeBadAddress, Column: "address", Message: `ZIP 90210 is in "CA"`, Suggestion: "1 Main St, Denver, CA, 90210, US"}}}}}
+	pl := &plan{OnError: "skip", Summary: summary{Rows: 1, Error: 1}, Rows: verdictsOf([]rowResult{{File: "h.csv", Sheet: "h", Row: 2, Action: "error",
+		Issues: []model.Issue{{Severity: model.SeverityError, Code: model.CodeBadAddress, Column: "address", Message: `ZIP 90210 is in "CA"`, Suggestion: "1 Main St, Denver, CA, 90210, US"}}}})}
 	p := &importPage{tables: []table{tb}, plan: pl}
 	h := p.gridHTML([]int{0})
 	for _, want := range []string{
@@ -313,7 +316,7 @@ func TestStripsOf(t *testing.T) {
 		rows = append(rows, r)
 	}
 	rows = append(rows, rowResult{File: "b.csv", Sheet: "b", Row: 2, Issues: bad("dob")})
-	s := stripsOf(&plan{Rows: rows})
+	s := stripsOf(&plan{Rows: verdictsOf(rows)})
 	want := map[string]map[string][10]bool{
 		"a.csv\x00a": {"dob": {0: true, 9: true}, "village": {5: true}},
 		"b.csv\x00b": {"dob": {0: true}},
@@ -335,17 +338,17 @@ func TestHTMLEscape(t *testing.T) {
 // with how many in its summary, and builds its entries once opened.
 func TestParentPickerMany(t *testing.T) {
 	p := ambiguousPage()
-	base := p.plan.Rows[0]
-	pl := &plan{OnError: "halt"}
+	base := p.plan.Rows.At(0)
+	var rows []rowResult
 	for i := 0; i < 7; i++ {
 		r := base
 		r.Row = i + 2
 		is := r.Issues[0]
 		is.Value = fmt.Sprintf("HH-%d", i)
 		r.Issues = []model.Issue{is}
-		pl.Rows = append(pl.Rows, r)
+		rows = append(rows, r)
 	}
-	p.plan = pl
+	p.plan = &plan{OnError: "halt", Rows: verdictsOf(rows)}
 	html := app.HTMLString(p.renderPicker())
 	if !strings.Contains(html, "<details") || !strings.Contains(html, "7 parent keys") || strings.Contains(html, `class="pick-all"`) {
 		t.Errorf("closed picker:\n%s", html)
@@ -354,4 +357,16 @@ func TestParentPickerMany(t *testing.T) {
 	if n := strings.Count(app.HTMLString(p.renderPicker()), `class="pick-all"`); n != 14 {
 		t.Errorf("open picker: %d apply-to-all buttons, want 14 (7 keys × 2 candidates)", n)
 	}
+}
+
+// verdictsOf holds rows as the page holds the worker's answer.
+func verdictsOf(rows []rowResult) *verdicts {
+	r, err := tablewire.NewVerdictReader(tablewire.EncodeVerdicts(rows))
+	if err == nil {
+		_, err = r.Read(r.Len())
+	}
+	if err != nil {
+		panic(err)
+	}
+	return r.Verdicts()
 }

@@ -23,17 +23,20 @@ type (
 	row   = tablewire.Row
 )
 
-// rowResult is a row's verdict (the worker's compact form, or the server's
-// JSON).
+// rowResult is a row's verdict, made when the row is drawn.
 type rowResult = tablewire.Verdict
+
+// verdicts are every row's verdict as the worker sent them.
+type verdicts = tablewire.Verdicts
 
 type summary = tablewire.Summary
 
 type plan struct {
-	Summary summary     `json:"summary"`
-	OnError string      `json:"on_error"`
-	Rows    []rowResult `json:"rows"`
-	Hash    string      `json:"hash"`
+	Summary summary   `json:"summary"`
+	OnError string    `json:"on_error"`
+	Rows    *verdicts `json:"-"` // the worker's compact form, read as is
+
+	Hash    string `json:"hash"`
 	Notices []struct {
 		File  string `json:"file"`
 		Sheet string `json:"sheet"`

@@ -227,10 +227,6 @@ type decoder struct {
 	s   string
 	i   int
 	err error
-	// Verdicts: the previous verdict's and issue's fields and candidates,
-	// for "=" (ref).
-	prev      [refSlots]string
-	prevCands []model.Candidate
 }
 
 // upto reads a decimal number ended by end.
@@ -269,15 +265,21 @@ func (d *decoder) count(limit int) int {
 }
 
 func (d *decoder) str() string {
-	n := d.upto(':')
+	off, n := d.strAt()
+	return d.s[off : off+n]
+}
+
+// strAt reads a text and returns where it is in s.
+func (d *decoder) strAt() (off, n int) {
+	n = d.upto(':')
 	if d.err != nil {
-		return ""
+		return d.i, 0
 	}
 	if n > len(d.s)-d.i {
 		d.err = errBad
-		return ""
+		return d.i, 0
 	}
-	v := d.s[d.i : d.i+n]
+	off = d.i
 	d.i += n
-	return v
+	return off, n
 }
