@@ -103,15 +103,13 @@ func postMoving(v map[string]any) {
 	self.Call("postMessage", js.ValueOf(v), js.ValueOf(bufs))
 }
 
-// decodeTables reads tables kept by the page: the compact form, or JSON
-// (kept before the compact form existed).
 // expectedMemory is about what reading and checking a file of size bytes
-// takes (measured at 100k rows: ~25× an xlsx, ~15× a csv), a little under.
+// takes (measured at 100k rows: ~19× an xlsx, ~9× a csv), a little under.
 func expectedMemory(name string, size int64) int64 {
 	if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-		return 20 * size
+		return 18 * size
 	}
-	return 12 * size
+	return 9 * size
 }
 
 // reserve grows the wasm memory to about want bytes of heap in one step,
@@ -153,6 +151,35 @@ func jsBytes(b []byte) js.Value {
 	return a
 }
 
+// answerChunk is how much of an answer's form the worker holds before
+// handing it to JavaScript.
+const answerChunk = 1 << 20
+
+// jsParts collects bytes in JavaScript, a chunk at a time.
+type jsParts struct {
+	parts []js.Value
+	n     int
+}
+
+func (p *jsParts) add(b []byte) {
+	p.parts = append(p.parts, jsBytes(b))
+	p.n += len(b)
+}
+
+// join is the chunks as one Uint8Array.
+func (p *jsParts) join() js.Value {
+	if len(p.parts) == 1 {
+		return p.parts[0]
+	}
+	out := js.Global().Get("Uint8Array").New(p.n)
+	off := 0
+	for _, a := range p.parts {
+		out.Call("set", a, off)
+		off += a.Length()
+	}
+	return out
+}
+
 // int32Bytes is ns as bytes, little-endian (as Int32Array reads them on
 // every browser's platform).
 func int32Bytes(ns []int32) []byte {
@@ -163,6 +190,8 @@ func int32Bytes(ns []int32) []byte {
 	return b
 }
 
+// decodeTables reads tables kept by the page: the compact form, or JSON
+// (kept before the compact form existed).
 func decodeTables(s string, out *[]api.Table) error {
 	if strings.HasPrefix(s, "[") {
 		return json.Unmarshal([]byte(s), out)
@@ -422,20 +451,22 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	// in the compact form; the plan's JSON keeps the summary and notices.
 	full := *plan
 	lastPlan = &full
-	vs := make([]tablewire.Verdict, len(plan.Rows))
-	for i := range plan.Rows {
-		r := &plan.Rows[i]
-		vs[i] = tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
-	}
 	plan.Rows, plan.Order = nil, nil
 	// The tables go as the compact form's bytes with where each row is:
 	// the page keeps them as they are and decodes the rows it draws. On a
-	// re-check the page has them already.
+	// re-check the page has them already. Both forms go to JavaScript a
+	// chunk at a time as they are written: whole, they were ~35 MB of wasm
+	// memory at 100k rows, reserved for good once used.
 	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
 	encodeStart := time.Now()
 	if !recheck {
-		b, ix := api.EncodeTables(tables)
-		if !utf8.Valid(b) { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
+		var parts jsParts
+		valid := true
+		ix := api.StreamTables(tables, answerChunk, func(b []byte) {
+			valid = valid && utf8.Valid(b) // a chunk holds whole texts
+			parts.add(b)
+		})
+		if !valid { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
 			wt := api.FromEngine(tables)
 			for _, t := range wt {
 				for _, r := range t.Rows {
@@ -446,25 +477,36 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 			}
 			var s string
 			s, ix = tablewire.EncodeIndexed(wt)
-			b = []byte(s)
+			parts = jsParts{}
+			parts.add([]byte(s))
 		}
-		tb = jsBytes(b)
+		tb = parts.join()
 		nums, starts = jsBytes(int32Bytes(ix.Nums)), jsBytes(int32Bytes(ix.Starts))
 		ij, _ := json.Marshal(ix)
 		index = string(ij)
 	}
 	tablesMS := time.Since(encodeStart).Milliseconds()
+	var vparts jsParts
+	tablewire.StreamVerdicts(len(full.Rows), func(i int) tablewire.Verdict {
+		r := &full.Rows[i]
+		return tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
+	}, answerChunk, vparts.add)
+	verdicts := vparts.join()
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)
-	verdicts := jsBytes(tablewire.AppendVerdicts(nil, vs))
 	postMoving(map[string]any{"type": "result", "tables": tb, "index": index, "nums": nums, "starts": starts, "plan": string(pj),
 		"verdicts": verdicts, "mappings": string(mj), "files": string(fj),
 		"read_ms": readMS, "check_ms": checkMS, "tables_ms": tablesMS, "total_ms": time.Since(started).Milliseconds()})
 	// The page has its plan; while the person reads it, hash it (the page
-	// commits with the hash) and make the next re-check incremental.
+	// commits with the hash) and make the next re-check incremental,
+	// within the memory the check took: wasm memory never shrinks, and
+	// reading the rows again grew it by a quarter at 100k rows.
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 	debug.SetGCPercent(idleGC)
-	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetMemoryLimit(int64(ms.Sys))
+	defer debug.SetMemoryLimit(math.MaxInt64)
 	post(map[string]any{"type": "hash", "hash": full.Seal()})
 	if session != nil {
 		runtime.GC() // the check's garbage, before the next read makes more

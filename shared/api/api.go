@@ -348,7 +348,21 @@ func EncodeTables(ts []engine.Table) ([]byte, tablewire.Index) {
 			}
 		}
 	}
-	w := tablewire.NewWriter(len(ts), rows, n)
+	return writeTables(tablewire.NewWriter(len(ts), rows, n), ts)
+}
+
+// StreamTables is EncodeTables handing the form to flush in chunks of
+// about chunk bytes (tablewire.NewStreamWriter).
+func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.Index {
+	rows := 0
+	for _, t := range ts {
+		rows += len(t.Rows)
+	}
+	_, ix := writeTables(tablewire.NewStreamWriter(len(ts), rows, chunk, flush), ts)
+	return ix
+}
+
+func writeTables(w *tablewire.Writer, ts []engine.Table) ([]byte, tablewire.Index) {
 	var cells []string
 	var kinds []uint8
 	for _, t := range ts {

@@ -32,3 +32,41 @@ func TestEncodeTables(t *testing.T) {
 		t.Errorf("index %+v, want %+v", ix, wantIx)
 	}
 }
+
+// TestStreamTables: written in chunks of any size, the form and its index
+// are what EncodeTables writes, and each chunk ends where a row does.
+func TestStreamTables(t *testing.T) {
+	var ts []engine.Table
+	for ti := range 3 {
+		tb := engine.Table{File: "f.csv", Sheet: string(rune('a' + ti)), CaseType: "member", Header: []string{"id", "note"}}
+		for r := range 50 {
+			tb.Rows = append(tb.Rows, sheet.Row{Num: r + 2, Cells: []sheet.Cell{{Value: "M-" + string(rune('A'+r%26)), Kind: sheet.KindText}, {Value: "naïve ✓ " + string(make([]byte, r)), Kind: sheet.KindText}}})
+		}
+		ts = append(ts, tb)
+	}
+	want, wantIx := EncodeTables(ts)
+	for _, chunk := range []int{1, 16, 100, 1 << 20} {
+		var got []byte
+		var ends []int
+		ix := StreamTables(ts, chunk, func(b []byte) {
+			got = append(got, b...)
+			ends = append(ends, len(got))
+		})
+		if string(got) != string(want) || !reflect.DeepEqual(ix, wantIx) {
+			t.Errorf("chunk %d: the streamed form differs", chunk)
+			continue
+		}
+		starts := map[int]bool{}
+		for _, s := range ix.Starts {
+			starts[int(s)] = true
+		}
+		for _, e := range ends[:len(ends)-1] {
+			if !starts[e] {
+				t.Errorf("chunk %d: a chunk ends at %d, inside a row", chunk, e)
+			}
+		}
+		if chunk == 1 && len(ends) < 100 {
+			t.Errorf("chunk 1: %d chunks, want one a row", len(ends))
+		}
+	}
+}

@@ -81,6 +81,12 @@ func EncodeIndexed(ts []Table) (string, Index) {
 type Writer struct {
 	b  []byte
 	ix Index
+	// With flush, what is written goes out a chunk at a time, whole rows
+	// (or verdicts) each: the worker hands them to JavaScript instead of
+	// holding tens of MB it never needs again (wasm memory never shrinks).
+	flush   func([]byte)
+	chunk   int
+	flushed int // bytes flushed before b
 	// Verdicts: what each field of the previous verdict and issue held,
 	// and the previous issue's candidates (ref).
 	prev      [refSlots]string
@@ -94,6 +100,25 @@ func NewWriter(tables, rows, size int) *Writer {
 	w.b = append(w.b, magic...)
 	w.num(tables)
 	return w
+}
+
+// NewStreamWriter is NewWriter handing the form to flush in chunks of
+// about chunk bytes: each chunk ends at a row's end, so one holds whole
+// texts (valid UTF-8 when the texts are). Done flushes the rest.
+func NewStreamWriter(tables, rows, chunk int, flush func([]byte)) *Writer {
+	w := &Writer{b: make([]byte, 0, chunk+chunk/4), flush: flush, chunk: chunk, ix: Index{Nums: make([]int32, 0, rows), Starts: make([]int32, 0, rows+1)}}
+	w.b = append(w.b, magic...)
+	w.num(tables)
+	return w
+}
+
+// cut flushes what is written once it fills a chunk.
+func (w *Writer) cut() {
+	if w.flush != nil && len(w.b) >= w.chunk {
+		w.flush(w.b)
+		w.flushed += len(w.b)
+		w.b = w.b[:0]
+	}
 }
 
 // Table starts a table (head's rows are not written) of rows rows.
@@ -117,7 +142,8 @@ func (w *Writer) Table(head Table, rows int) {
 
 // Row writes a row of the current table.
 func (w *Writer) Row(num int, cells []string, kinds []uint8) {
-	w.ix.Nums, w.ix.Starts = append(w.ix.Nums, int32(num)), append(w.ix.Starts, int32(len(w.b)))
+	w.cut()
+	w.ix.Nums, w.ix.Starts = append(w.ix.Nums, int32(num)), append(w.ix.Starts, int32(w.flushed+len(w.b)))
 	w.num(num)
 	w.num(len(cells))
 	for _, c := range cells {
@@ -128,9 +154,13 @@ func (w *Writer) Row(num int, cells []string, kinds []uint8) {
 	w.b = append(w.b, kinds...)
 }
 
-// Done returns the form and its index.
+// Done returns the form (nil when flushed) and its index.
 func (w *Writer) Done() ([]byte, Index) {
-	w.ix.Starts = append(w.ix.Starts, int32(len(w.b)))
+	w.ix.Starts = append(w.ix.Starts, int32(w.flushed+len(w.b)))
+	if w.flush != nil {
+		w.flush(w.b)
+		return nil, w.ix
+	}
 	return w.b, w.ix
 }
 

@@ -236,3 +236,20 @@ func TestVerdictsHoldNoPointers(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamVerdicts: streamed in chunks, the verdicts are what
+// EncodeVerdicts writes, shared candidate lists included.
+func TestStreamVerdicts(t *testing.T) {
+	var many []Verdict
+	for range 20 {
+		many = append(many, verdicts...)
+	}
+	want := EncodeVerdicts(many)
+	for _, chunk := range []int{1, 64, 1 << 20} {
+		var got []byte
+		StreamVerdicts(len(many), func(i int) Verdict { return many[i] }, chunk, func(b []byte) { got = append(got, b...) })
+		if string(got) != want {
+			t.Errorf("chunk %d: streamed %d bytes, want %d", chunk, len(got), len(want))
+		}
+	}
+}

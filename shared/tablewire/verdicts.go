@@ -59,77 +59,56 @@ func EncodeVerdicts(vs []Verdict) string { return string(AppendVerdicts(nil, vs)
 
 // AppendVerdicts is EncodeVerdicts appending to dst.
 func AppendVerdicts(dst []byte, vs []Verdict) []byte {
-	// The size, as ref will write it: a field that repeats the previous
-	// one's takes a byte (the buffer is sized once; in the worker every
-	// byte reserved stays reserved).
-	n := len(verdictMagic) + 8
-	var prev [refSlots]string
-	var prevCands []model.Candidate
-	field := func(slot int, s string) {
-		if prev[slot] == s {
-			n++
-			return
-		}
-		prev[slot] = s
-		n += 8 + len(s)
-	}
-	for _, v := range vs {
-		n += 16
-		field(refFile, v.File)
-		field(refSheet, v.Sheet)
-		field(refAction, v.Action)
-		field(refCaseID, v.CaseID)
-		field(refCaseType, v.CaseType)
-		for _, is := range v.Issues {
-			field(refSeverity, string(is.Severity))
-			field(refCode, string(is.Code))
-			field(refColumn, is.Column)
-			field(refValue, is.Value)
-			field(refMessage, is.Message)
-			field(refSuggestion, is.Suggestion)
-			if cs := is.Candidates; len(cs) > 0 && len(cs) == len(prevCands) && &cs[0] == &prevCands[0] {
-				n++
-				continue
-			}
-			prevCands = is.Candidates
-			n += 8
-			for _, c := range is.Candidates {
-				n += 80 + len(c.CaseID) + len(c.CaseType) + len(c.ExternalID) + len(c.Name) + len(c.OwnerID) + len(c.DateOpened) + len(c.File) + len(c.Sheet)
-				for k, v := range c.Properties {
-					n += 16 + len(k) + len(v)
-				}
-			}
-		}
-	}
-	w := &Writer{b: slices.Grow(dst, n)}
+	w := &Writer{b: dst}
 	w.b = append(w.b, verdictMagic...)
 	w.num(len(vs))
-	for _, v := range vs {
-		w.ref(refFile, v.File)
-		w.ref(refSheet, v.Sheet)
-		w.num(v.Row)
-		w.ref(refAction, v.Action)
-		w.ref(refCaseID, v.CaseID)
-		w.ref(refCaseType, v.CaseType)
-		w.num(len(v.Issues))
-		for _, is := range v.Issues {
-			w.ref(refSeverity, string(is.Severity))
-			w.ref(refCode, string(is.Code))
-			w.ref(refColumn, is.Column)
-			w.ref(refValue, is.Value)
-			w.ref(refMessage, is.Message)
-			w.ref(refSuggestion, is.Suggestion)
-			// The engine shares one list among a key's rows: "=" for the
-			// same list as the previous issue's.
-			if cs := is.Candidates; len(cs) > 0 && len(cs) == len(w.prevCands) && &cs[0] == &w.prevCands[0] {
-				w.b = append(w.b, '=')
-				continue
-			}
-			w.prevCands = is.Candidates
-			w.candidates(is.Candidates)
-		}
+	for i := range vs {
+		w.verdict(&vs[i])
 	}
 	return w.b
+}
+
+// StreamVerdicts writes n verdicts, the i-th made by at, handing the form
+// to flush in chunks of about chunk bytes (see NewStreamWriter): the
+// worker writes its answer without a []Verdict or the whole form in
+// memory.
+func StreamVerdicts(n int, at func(i int) Verdict, chunk int, flush func([]byte)) {
+	w := &Writer{b: make([]byte, 0, chunk+chunk/4), flush: flush, chunk: chunk}
+	w.b = append(w.b, verdictMagic...)
+	w.num(n)
+	for i := range n {
+		v := at(i)
+		w.verdict(&v)
+		w.cut()
+	}
+	flush(w.b)
+}
+
+// verdict writes one verdict.
+func (w *Writer) verdict(v *Verdict) {
+	w.ref(refFile, v.File)
+	w.ref(refSheet, v.Sheet)
+	w.num(v.Row)
+	w.ref(refAction, v.Action)
+	w.ref(refCaseID, v.CaseID)
+	w.ref(refCaseType, v.CaseType)
+	w.num(len(v.Issues))
+	for _, is := range v.Issues {
+		w.ref(refSeverity, string(is.Severity))
+		w.ref(refCode, string(is.Code))
+		w.ref(refColumn, is.Column)
+		w.ref(refValue, is.Value)
+		w.ref(refMessage, is.Message)
+		w.ref(refSuggestion, is.Suggestion)
+		// The engine shares one list among a key's rows: "=" for the
+		// same list as the previous issue's.
+		if cs := is.Candidates; len(cs) > 0 && len(cs) == len(w.prevCands) && &cs[0] == &w.prevCands[0] {
+			w.b = append(w.b, '=')
+			continue
+		}
+		w.prevCands = is.Candidates
+		w.candidates(is.Candidates)
+	}
 }
 
 // candidates writes an issue's candidates: each one's fields, then its
