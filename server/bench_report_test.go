@@ -324,24 +324,25 @@ func logf(v float64) float64 {
 const whyMissed = `
 ## Why targets are missed, and what would close them
 
-- **Memory in the worker.** The 100k-row check peaks at ~270 MB of wasm memory, which never
-  shrinks. The check runs without collections (collecting what stays live anyway cost ~0.8 s)
-  and allocates ~260 MB: the file and its 2 M cells (24 bytes each, with their kind), the
-  engine's rows (216 bytes of state and 16 bytes per property value), the plan, and the answer
-  encoded for the page (tables and verdicts, moved to the page, not copied). What stays live after
-  the check is already ~180 MB (measured under node: the tables and the plan ~105 MB, the session
-  kept for quick re-checks ~75 MB), so collecting during the check cannot reach 150. Closing it: cells
-  without a per-cell kind, the answer written without an intermediate verdict list, and the
-  rows' state dropped once the plan is made (or collections that cost less than they do now).
-- **csv in the worker** takes ~1.4–1.6 s for 100k rows (was ~1.9 s): ~0.2 s reading (our own
-  scanner, fields sharing the file's bytes), ~0.85 s checking (in the benchmark's file every row
-  names a parent that is not in it, so every row gets its own message and a new-parent offer),
-  ~0.2 s encoding the answer, ~0.06 s reserving memory. Natively the same check takes ~0.3 s of
-  CPU; wasm runs it ~3× slower, on one thread. Papa Parse only splits the text.
-- **The frame after the review.** ~1 s after a 100k review is on screen the page's collector
-  resumes and marks what the page holds (100k verdicts and their issues, decoded into Go values):
-  one frame of 240–270 ms (22 ms with the collector kept off). Closing it: the verdicts kept as
-  the worker's bytes, decoded per row when drawn, as the tables already are.
+- **Absolute times depend on the host.** The same code measured 2–3× slower on the
+  2026-12-04 host than on the one before (SheetJS and Papa Parse too; a page fault cost ~8 µs
+  there, and a check touches a few hundred MB). The ratios to SheetJS and Papa Parse move far
+  less; a target in seconds missed while its ratio passes is the host.
+- **Memory in the worker.** The 100k-row xlsx check peaks at ~220 MB of wasm memory (was ~270),
+  which never shrinks. The check runs without collections (collecting what stays live anyway
+  cost ~0.8 s) and allocates ~200 MB: the file and its 2 M cells (24 bytes each, with their
+  kind: ~60 MB), the engine's rows (216 bytes of state and 16 bytes per property value: ~45 MB),
+  the rows as read and the plan. The answer goes to JavaScript a chunk at a time as it is
+  written, and the first read, spent by the plan, is dropped before the rows are read again for
+  re-checks, within the memory already taken. What stays live is ~165 MB, so collecting during
+  the check cannot reach 150. Closing it: the import held as offsets into the file's bytes
+  (cells without a per-cell kind or string header, property values as cell references), so the
+  live set is a few pointer-free arrays.
+- **csv in the worker** takes ~1.4–1.6 s for 100k rows on the earlier host: ~0.2–0.3 s reading
+  (our own scanner, fields sharing the file's bytes), ~0.85–1 s checking (in the benchmark's file
+  every row names a parent that is not in it, so every row gets its own message and a new-parent
+  offer), ~0.2 s encoding the answer. Natively the same check takes ~0.3 s of CPU; wasm runs it
+  ~3× slower, on one thread. Papa Parse only splits the text.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
   server never trusts the page), writes 14-column upserts with three indexes, the undo log, and
   the per-row results; the bare insert writes 4 columns with no index. 100,000 rows commit in
