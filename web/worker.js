@@ -25,7 +25,7 @@ WebAssembly.instantiateStreaming(fetch("/web/worker.wasm"), go.importObject)
     // of MB held the page for ~100 ms), before they move to the page.
     const post = self.postMessage.bind(self);
     self.postMessage = (m, t) => {
-      if (m && m.type === "result") {
+      if (m && (m.type === "result" || m.type === "idle")) {
         m.memory = r.instance.exports.mem.buffer.byteLength;
         if (m.tables && saveKey) keep(saveKey, m.tables);
       }

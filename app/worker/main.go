@@ -516,6 +516,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 			runtime.GC() // idle now: collect the first read's garbage before the next edit
 		}
 	}
+	post(map[string]any{"type": "idle"}) // ready for an edit (the benchmark reads the memory then)
 }
 
 // loadExport reads case export files (ours or CommCare's, csv or xlsx) into

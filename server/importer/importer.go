@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -389,11 +390,7 @@ func outcomes(p *engine.Plan, caseIDs map[int]string, tables []engine.Table) []a
 	headers := map[key][]string{}
 	for _, t := range tables {
 		for _, r := range t.Rows {
-			cells := make([]string, len(r.Cells))
-			for i, c := range r.Cells {
-				cells[i] = c.Value
-			}
-			orig[key{t.File, t.Sheet, r.Num}] = cells
+			orig[key{t.File, t.Sheet, r.Num}] = r.Cells
 		}
 		headers[key{t.File, t.Sheet, 0}] = t.Header
 	}
@@ -406,7 +403,7 @@ func outcomes(p *engine.Plan, caseIDs map[int]string, tables []engine.Table) []a
 		o := api.RowOutcome{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: r.Action, CaseID: id, Issues: r.Issues}
 		if r.Action == engine.ActionError || r.Action == engine.ActionSkip {
 			o.Header = headers[key{r.File, r.Sheet, 0}]
-			o.Cells = orig[key{r.File, r.Sheet, r.Row}]
+			o.Cells = slices.Clone(orig[key{r.File, r.Sheet, r.Row}])
 		}
 		out[i] = o
 	}

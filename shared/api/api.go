@@ -10,6 +10,7 @@ import (
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
 	"casegate/shared/tablewire"
+	"slices"
 )
 
 // Error is every native API error body: {"error": {"code", "message"}}.
@@ -35,12 +36,7 @@ func FromEngine(ts []engine.Table) []Table {
 	for i, t := range ts {
 		wt := Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]Row, len(t.Rows))}
 		for j, r := range t.Rows {
-			wr := Row{Num: r.Num, Cells: make([]string, len(r.Cells))}
-			for k, c := range r.Cells {
-				wr.Cells[k] = c.Value
-			}
-			wr.Kinds = kindsOf(r.Cells, nil)
-			wt.Rows[j] = wr
+			wt.Rows[j] = Row{Num: r.Num, Cells: slices.Clone(r.Cells), Kinds: kindsOf(r, nil)}
 		}
 		out[i] = wt
 	}
@@ -53,16 +49,17 @@ func ToEngine(ts []Table) []engine.Table {
 	for i, t := range ts {
 		et := engine.Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]sheet.Row, len(t.Rows))}
 		for j, r := range t.Rows {
-			sr := sheet.Row{Num: r.Num, Cells: make([]sheet.Cell, len(r.Cells))}
-			for k, v := range r.Cells {
-				kind := sheet.KindText
-				if v == "" {
-					kind = sheet.KindEmpty
+			sr := sheet.Row{Num: r.Num, Cells: slices.Clone(r.Cells)}
+			if len(r.Kinds) > 0 {
+				sr.Kinds = make([]sheet.Kind, len(r.Cells))
+				for k, v := range r.Cells {
+					switch {
+					case k < len(r.Kinds):
+						sr.Kinds[k] = sheet.Kind(r.Kinds[k])
+					case v != "":
+						sr.Kinds[k] = sheet.KindText
+					}
 				}
-				if k < len(r.Kinds) {
-					kind = sheet.Kind(r.Kinds[k])
-				}
-				sr.Cells[k] = sheet.Cell{Value: v, Kind: kind}
 			}
 			et.Rows[j] = sr
 		}
@@ -320,13 +317,13 @@ type BulkError struct {
 	Code        string `json:"code,omitempty"` // casegate's stable issue code
 }
 
-// kindsOf appends the cells' kinds to buf, or returns nil when every cell
+// kindsOf appends the row's kinds to buf, or returns nil when every cell
 // is text or empty (the wire leaves them out then).
-func kindsOf(cells []sheet.Cell, buf []uint8) []uint8 {
-	for _, c := range cells {
-		if c.Kind != sheet.KindText && c.Kind != sheet.KindEmpty {
-			for _, c := range cells {
-				buf = append(buf, uint8(c.Kind))
+func kindsOf(r sheet.Row, buf []uint8) []uint8 {
+	for _, k := range r.Kinds {
+		if k != sheet.KindText && k != sheet.KindEmpty {
+			for _, k := range r.Kinds {
+				buf = append(buf, uint8(k))
 			}
 			return buf
 		}
@@ -344,7 +341,7 @@ func EncodeTables(ts []engine.Table) ([]byte, tablewire.Index) {
 		for _, r := range t.Rows {
 			n += 8 + 5*len(r.Cells)
 			for _, c := range r.Cells {
-				n += len(c.Value)
+				n += len(c)
 			}
 		}
 	}
@@ -363,17 +360,12 @@ func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.In
 }
 
 func writeTables(w *tablewire.Writer, ts []engine.Table) ([]byte, tablewire.Index) {
-	var cells []string
 	var kinds []uint8
 	for _, t := range ts {
 		w.Table(Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header}, len(t.Rows))
 		for _, r := range t.Rows {
-			cells = cells[:0]
-			for _, c := range r.Cells {
-				cells = append(cells, c.Value)
-			}
-			kinds = kindsOf(r.Cells, kinds[:0])
-			w.Row(r.Num, cells, kinds)
+			kinds = kindsOf(r, kinds[:0])
+			w.Row(r.Num, r.Cells, kinds)
 		}
 	}
 	return w.Done()

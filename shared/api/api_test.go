@@ -14,12 +14,12 @@ import (
 func TestEncodeTables(t *testing.T) {
 	ts := []engine.Table{
 		{File: "h.csv", Sheet: "h", CaseType: "household", Header: []string{"external_id", "name"}, Rows: []sheet.Row{
-			{Num: 2, Cells: []sheet.Cell{{Value: "HH-1", Kind: sheet.KindText}, {Value: "Ann", Kind: sheet.KindText}}},
-			{Num: 4, Cells: []sheet.Cell{{Value: "HH-2", Kind: sheet.KindText}, {}}},
+			{Num: 2, Cells: []string{"HH-1", "Ann"}},
+			{Num: 4, Cells: []string{"HH-2", ""}},
 		}},
 		{File: "b.xlsx", Sheet: "members", CaseType: "member", Date1904: true, Header: []string{"dob", "n"}, Rows: []sheet.Row{
-			{Num: 2, Cells: []sheet.Cell{{Value: "2001-02-03", Kind: sheet.KindDate}, {Value: "1.5", Kind: sheet.KindNumber}}},
-			{Num: 3, Cells: []sheet.Cell{{Value: "é 😀 \\x00", Kind: sheet.KindText}}},
+			{Num: 2, Cells: []string{"2001-02-03", "1.5"}, Kinds: []sheet.Kind{sheet.KindDate, sheet.KindNumber}},
+			{Num: 3, Cells: []string{"é 😀 \\x00"}, Kinds: []sheet.Kind{sheet.KindText}},
 		}},
 		{File: "e.csv", Sheet: "e", Header: []string{}},
 	}
@@ -40,7 +40,7 @@ func TestStreamTables(t *testing.T) {
 	for ti := range 3 {
 		tb := engine.Table{File: "f.csv", Sheet: string(rune('a' + ti)), CaseType: "member", Header: []string{"id", "note"}}
 		for r := range 50 {
-			tb.Rows = append(tb.Rows, sheet.Row{Num: r + 2, Cells: []sheet.Cell{{Value: "M-" + string(rune('A'+r%26)), Kind: sheet.KindText}, {Value: "naïve ✓ " + string(make([]byte, r)), Kind: sheet.KindText}}})
+			tb.Rows = append(tb.Rows, sheet.Row{Num: r + 2, Cells: []string{"M-" + string(rune('A'+r%26)), "naïve ✓ " + string(make([]byte, r))}})
 		}
 		ts = append(ts, tb)
 	}

@@ -207,17 +207,23 @@ func read(in Input) (*Session, error) {
 	for _, t := range in.Tables {
 		total += len(t.Rows)
 	}
-	s.results = make([]RowResult, total) // the rows as read, in table then row order
-	off := 0
 	for ti := range in.Tables {
-		tr, err := c.prepare(ti, s.results[off:off+len(in.Tables[ti].Rows)])
+		tr, err := c.prepare(ti, nil)
 		if err != nil {
 			return nil, err
 		}
-		off += len(in.Tables[ti].Rows)
+		s.tables = append(s.tables, tr)
+	}
+	// The rows as read, in table then row order: made after the tables'
+	// larger arrays, which then take the room the same arrays of the
+	// previous read left (Prime), instead of growing the worker's memory.
+	s.results = make([]RowResult, total)
+	off := 0
+	for ti, tr := range s.tables {
+		tr.results = s.results[off : off+len(in.Tables[ti].Rows)]
+		off += len(tr.results)
 		tr.readRows(tr.cols)
 		tr.fresh = false
-		s.tables = append(s.tables, tr)
 	}
 	return s, nil
 }
@@ -480,7 +486,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			col := &cols[ci]
 			var cell sheet.Cell
 			if col.index < len(row.Cells) {
-				cell = row.Cells[col.index]
+				cell = row.Cell(col.index)
 			}
 			if col.kind == spec.MapIgnore {
 				continue

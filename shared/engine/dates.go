@@ -46,8 +46,8 @@ func (c *checker) dateOrders(t *Table, cols []column, ct casetype.CaseType) map[
 		default:
 			var e value.OrderEvidence
 			for _, r := range t.Rows {
-				if col.index < len(r.Cells) && r.Cells[col.index].Kind != sheet.KindDate {
-					e.Add(r.Cells[col.index].Value)
+				if col.index < len(r.Cells) && r.Kind(col.index) != sheet.KindDate {
+					e.Add(r.Cells[col.index])
 				}
 			}
 			order, ambiguous, conflict := e.Result()

@@ -49,7 +49,7 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 		if !ok || i >= len(r.Cells) {
 			return ""
 		}
-		v := value.Clean(r.Cells[i].Value)
+		v := value.Clean(r.Cells[i])
 		if v == "---" {
 			return ""
 		}
@@ -59,7 +59,7 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 	for _, r := range sh.Rows {
 		id := ""
 		if idCol < len(r.Cells) {
-			id = value.Clean(r.Cells[idCol].Value)
+			id = value.Clean(r.Cells[idCol])
 		}
 		if id == "" {
 			continue
@@ -79,7 +79,7 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 		}
 		for i, pt := range parents {
 			if i < len(r.Cells) {
-				if v := value.Clean(r.Cells[i].Value); v != "" && v != "---" {
+				if v := value.Clean(r.Cells[i]); v != "" && v != "---" {
 					c.Parent = &model.Index{CaseID: strings.Fields(v)[0], CaseType: pt, Relationship: "child", Identifier: "parent"}
 				}
 			}
@@ -89,7 +89,7 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 			if _, isParent := parents[i]; isParent || exportSystem[strings.ToLower(k)] || k == "" || i >= len(r.Cells) {
 				continue
 			}
-			v := value.Clean(r.Cells[i].Value)
+			v := value.Clean(r.Cells[i])
 			if v == "---" {
 				v = ""
 			}

@@ -156,13 +156,18 @@ func ApplyEdits(ts []Table, edits []tablewire.Edit) {
 			}
 			r := &t.Rows[i]
 			for len(r.Cells) <= e.Col {
-				r.Cells = append(r.Cells, sheet.Cell{})
+				r.Cells = append(r.Cells, "")
+				if r.Kinds != nil {
+					r.Kinds = append(r.Kinds, sheet.KindEmpty)
+				}
 			}
-			kind := sheet.KindText
-			if e.Value == "" {
-				kind = sheet.KindEmpty
+			r.Cells[e.Col] = e.Value
+			if r.Kinds != nil { // a person types text
+				r.Kinds[e.Col] = sheet.KindText
+				if e.Value == "" {
+					r.Kinds[e.Col] = sheet.KindEmpty
+				}
 			}
-			r.Cells[e.Col] = sheet.Cell{Value: e.Value, Kind: kind}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"casegate/shared/sheet"
@@ -14,7 +15,7 @@ func cloneTables(ts []Table) []Table {
 		out[i] = t
 		out[i].Rows = make([]sheet.Row, len(t.Rows))
 		for j, r := range t.Rows {
-			out[i].Rows[j] = sheet.Row{Num: r.Num, Cells: append([]sheet.Cell(nil), r.Cells...)}
+			out[i].Rows[j] = sheet.Row{Num: r.Num, Cells: slices.Clone(r.Cells), Kinds: slices.Clone(r.Kinds)}
 		}
 	}
 	return out
@@ -29,9 +30,15 @@ func setCell(ts []Table, file string, row, col int, v string) RowRef {
 			r := &ts[ti].Rows[ri]
 			if r.Num == row {
 				for len(r.Cells) <= col {
-					r.Cells = append(r.Cells, sheet.Cell{})
+					r.Cells = append(r.Cells, "")
+					if r.Kinds != nil {
+						r.Kinds = append(r.Kinds, sheet.KindEmpty)
+					}
 				}
-				r.Cells[col] = sheet.Cell{Value: v, Kind: sheet.KindText}
+				r.Cells[col] = v
+				if r.Kinds != nil { // typed text
+					r.Kinds[col] = sheet.KindText
+				}
 				return RowRef{File: file, Sheet: ts[ti].Sheet, Row: row}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"casegate/shared/api"
@@ -46,10 +47,7 @@ func Rows(tables []engine.Table, p *engine.Plan) [][]Row {
 			if r == nil || (r.Action != engine.ActionError && r.Action != engine.ActionSkip) {
 				continue
 			}
-			b := Row{Bad: map[string]string{}}
-			for _, c := range row.Cells {
-				b.Cells = append(b.Cells, c.Value)
-			}
+			b := Row{Bad: map[string]string{}, Cells: slices.Clone(row.Cells)}
 			var reasons []string
 			for _, is := range r.Issues {
 				if is.Severity != model.SeverityError && r.Action != engine.ActionSkip {
@@ -165,11 +163,7 @@ func FromOutcomes(rows []api.RowOutcome) ([]engine.Table, *engine.Plan) {
 			idx[k] = ti
 			tables = append(tables, engine.Table{File: o.File, Sheet: o.Sheet, Header: o.Header})
 		}
-		cells := make([]sheet.Cell, len(o.Cells))
-		for i, v := range o.Cells {
-			cells[i] = sheet.Cell{Value: v, Kind: sheet.KindText}
-		}
-		tables[ti].Rows = append(tables[ti].Rows, sheet.Row{Num: o.Row, Cells: cells})
+		tables[ti].Rows = append(tables[ti].Rows, sheet.Row{Num: o.Row, Cells: slices.Clone(o.Cells)})
 		p.Rows = append(p.Rows, engine.RowResult{File: o.File, Sheet: o.Sheet, Row: o.Row, Action: o.Action, Issues: o.Issues})
 	}
 	return tables, p

@@ -278,7 +278,7 @@ func readCSV(name string, data []byte, opt Options) (*Book, error) {
 		}
 		return nil, model.Errorf(model.EInvalid, "%s has no row %d to use as the header (it has %d rows).", name, opt.HeaderRow, row)
 	}
-	if blank(toCells(sh.Header)) {
+	if blank(sh.Header) {
 		return nil, model.Errorf(model.EInvalid, "%s: the header row (row %d) is empty; the first row must name the columns.", name, opt.HeaderRow)
 	}
 	if opt.Progress != nil {
@@ -420,13 +420,7 @@ func (c *csvPart) read() {
 			continue
 		}
 		cells := c.slab.take(len(rec))
-		for i, v := range rec {
-			k := KindText
-			if v == "" {
-				k = KindEmpty
-			}
-			cells[i] = Cell{Value: v, Kind: k}
-		}
+		copy(cells, rec)
 		if c.first && row == opt.HeaderRow {
 			c.header = header(cells)
 			continue
@@ -448,12 +442,4 @@ func (c *csvPart) read() {
 		}
 		c.rows = append(c.rows, Row{Num: row, Cells: cells})
 	}
-}
-
-func toCells(h []string) []Cell {
-	c := make([]Cell, len(h))
-	for i, v := range h {
-		c[i] = Cell{Value: v, Kind: KindText}
-	}
-	return c
 }

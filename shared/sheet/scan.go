@@ -350,23 +350,47 @@ func (a *arena) string(b []byte) string {
 	return unsafe.String(&a.buf[start], len(b))
 }
 
-// cellSlab hands out rows' cells from shared arrays: one allocation per
-// 16k cells instead of one per row.
-type cellSlab struct{ buf []Cell }
+// cellSlab hands out rows' cells (and kinds) from shared arrays: one
+// allocation per 16k cells instead of one per row.
+type cellSlab struct {
+	buf   []string
+	kinds []Kind
+}
 
-func (s *cellSlab) take(n int) []Cell {
+func (s *cellSlab) take(n int) []string {
 	if len(s.buf) < n {
-		s.buf = make([]Cell, max(n, 16<<10))
+		s.buf = make([]string, max(n, 16<<10))
 	}
 	c := s.buf[:n:n]
 	s.buf = s.buf[n:]
 	return c
 }
 
-func (s *cellSlab) copy(cells []Cell) []Cell {
-	c := s.take(len(cells))
-	copy(c, cells)
-	return c
+func (s *cellSlab) takeKinds(n int) []Kind {
+	if len(s.kinds) < n {
+		s.kinds = make([]Kind, max(n, 16<<10))
+	}
+	k := s.kinds[:n:n]
+	s.kinds = s.kinds[n:]
+	return k
+}
+
+// row copies cells out as a row's texts and kinds (nil kinds when every
+// cell is text or empty).
+func (s *cellSlab) row(num int, cells []Cell) Row {
+	r := Row{Num: num, Cells: s.take(len(cells))}
+	plain := true
+	for i, c := range cells {
+		r.Cells[i] = c.Value
+		plain = plain && (c.Kind == KindText || c.Kind == KindEmpty)
+	}
+	if !plain {
+		r.Kinds = s.takeKinds(len(cells))
+		for i, c := range cells {
+			r.Kinds[i] = c.Kind
+		}
+	}
+	return r
 }
 
 // fastCells turns on scanner.cell (tests compare reading with and without).

@@ -39,7 +39,7 @@ func values(sh Sheet) [][]string {
 		}
 		var row []string
 		for _, c := range r.Cells {
-			row = append(row, c.Value)
+			row = append(row, c)
 		}
 		for len(row) > 0 && row[len(row)-1] == "" {
 			row = row[:len(row)-1]
@@ -115,8 +115,8 @@ func TestRead_Kinds(t *testing.T) {
 		t.Error("1904 date system not detected")
 	}
 	r := book.Sheets[0].Rows
-	if r[0].Cells[2].Kind != KindDate || r[0].Cells[4].Kind != KindBool || r[1].Cells[1].Kind != KindError || r[0].Cells[3].Kind != KindNumber {
-		t.Errorf("kinds: %+v %+v", r[0].Cells, r[1].Cells)
+	if r[0].Kind(2) != KindDate || r[0].Kind(4) != KindBool || r[1].Kind(1) != KindError || r[0].Kind(3) != KindNumber {
+		t.Errorf("kinds: %+v %+v", r[0], r[1])
 	}
 	if r[1].Num != 5 {
 		t.Errorf("gap rows: second data row is %d, want 5", r[1].Num)
@@ -174,7 +174,7 @@ func TestReadCSV(t *testing.T) {
 		for _, r := range sh.Rows {
 			var cells []string
 			for _, x := range r.Cells {
-				cells = append(cells, x.Value)
+				cells = append(cells, x)
 			}
 			parts = append(parts, strings.Join(cells, ","))
 		}
@@ -293,7 +293,8 @@ func TestRead_XLSXForms(t *testing.T) {
 		t.Errorf("header %q", sh.Header)
 	}
 	var got []string
-	for _, c := range sh.Rows[0].Cells {
+	for i := range sh.Rows[0].Cells {
+		c := sh.Rows[0].Cell(i)
 		got = append(got, fmt.Sprintf("%s/%d", c.Value, c.Kind))
 	}
 	want := "2024-01-01/3 1.5/2 42/2 FALSE/4 2024-01-01 18:00:00/3 12:00:00/3 tab\there/1 0.001/2 60/2"
@@ -338,7 +339,7 @@ func TestRead_SampleCells(t *testing.T) {
 		for _, r := range sh.Rows {
 			if r.Num == row {
 				if col-1 < len(r.Cells) {
-					return r.Cells[col-1]
+					return r.Cell(col - 1)
 				}
 				return Cell{}
 			}

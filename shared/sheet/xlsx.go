@@ -151,6 +151,16 @@ func (z *zipBook) sharedStrings() ([]string, error) {
 	}
 }
 
+// blankCells is blank for cells being read.
+func blankCells(cells []Cell) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c.Value) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // maxSheetRows is Excel's last row.
 const maxSheetRows = 1 << 20
 
@@ -214,10 +224,14 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 			return nil
 		}
 		if rowNum == opt.HeaderRow {
-			sh.Header = header(cells)
+			texts := make([]string, len(cells))
+			for i, c := range cells {
+				texts[i] = c.Value
+			}
+			sh.Header = header(texts)
 			return nil
 		}
-		if blank(cells) {
+		if blankCells(cells) {
 			return nil
 		}
 		if len(sh.Rows) >= lim.MaxRows {
@@ -231,7 +245,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				sh.Rows = slices.Grow(sh.Rows, more)
 			}
 		}
-		sh.Rows = append(sh.Rows, Row{Num: rowNum, Cells: slab.copy(cells)})
+		sh.Rows = append(sh.Rows, slab.row(rowNum, cells))
 		return nil
 	}
 	// Numbers and dates repeat (dates of birth, counts, amounts): each
@@ -471,7 +485,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		}
 		return nil, model.Errorf(model.EInvalid, "%s, sheet %s has no row %d to use as the header.", z.name, ref.name, opt.HeaderRow)
 	}
-	if blank(toCells(sh.Header)) {
+	if blank(sh.Header) {
 		return nil, model.Errorf(model.EInvalid, "%s, sheet %s: the header row (row %d) is empty; the first row must name the columns.", z.name, ref.name, opt.HeaderRow)
 	}
 	prog.at(pr.size)
