@@ -328,16 +328,17 @@ const whyMissed = `
   2026-12-04 host than on the one before (SheetJS and Papa Parse too; a page fault cost ~8 µs
   there, and a check touches a few hundred MB). The ratios to SheetJS and Papa Parse move far
   less; a target in seconds missed while its ratio passes is the host.
-- **Memory in the worker.** The 100k-row xlsx check peaks at ~220 MB of wasm memory (was ~270),
-  which never shrinks. The check runs without collections (collecting what stays live anyway
-  cost ~0.8 s) and allocates ~200 MB: the file and its 2 M cells (24 bytes each, with their
-  kind: ~60 MB), the engine's rows (216 bytes of state and 16 bytes per property value: ~45 MB),
-  the rows as read and the plan. The answer goes to JavaScript a chunk at a time as it is
-  written, and the first read, spent by the plan, is dropped before the rows are read again for
-  re-checks, within the memory already taken. What stays live is ~165 MB, so collecting during
-  the check cannot reach 150. Closing it: the import held as offsets into the file's bytes
-  (cells without a per-cell kind or string header, property values as cell references), so the
-  live set is a few pointer-free arrays.
+- **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
+  rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
+  xlsx takes ~228 MB (~210 MB at the answer; ~290 MB before this was worked on), a csv ~187 MB.
+  The check runs without collections (collecting what stays live anyway cost ~0.8 s) and
+  allocates ~185 MB: the file and its 2 M cells (16 bytes each, kinds apart and only for rows
+  with a number or date, plus their texts: ~50 MB for the xlsx), the engine's rows (216 bytes of
+  state and 16 bytes per property value: ~45 MB), the rows as read and the plan. The answer goes
+  to JavaScript a chunk at a time as it is written, and the first read, spent by the plan, is
+  dropped before the rows are read again. What stays live is ~170 MB, so collecting during the
+  check cannot reach 150. Closing it: the import held as offsets into the file's bytes (property
+  values as cell references, row state in a few pointer-free arrays).
 - **csv in the worker** takes ~1.4–1.6 s for 100k rows on the earlier host: ~0.2–0.3 s reading
   (our own scanner, fields sharing the file's bytes), ~0.85–1 s checking (in the benchmark's file
   every row names a parent that is not in it, so every row gets its own message and a new-parent
