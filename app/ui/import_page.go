@@ -305,6 +305,7 @@ type workerMessage struct {
 	Mappings, Files, Error, Preview string
 	CSV, Hash                       string
 	Count                           int
+	raw                             app.Value // a result as it came
 }
 
 // onWorker handles the worker's messages.
@@ -330,16 +331,7 @@ func (p *importPage) onWorker(ctx app.Context) app.Func {
 			Index: str("index"), Plan: str("plan"), Mappings: str("mappings"), Files: str("files"),
 			Count: int(num("count")), Error: str("error"), Preview: str("preview")}
 		if m.Type == "result" {
-			// The verdicts come as bytes: a string of tens of MB cost a
-			// UTF-8 encoding on the way into Go.
-			if b := v.Get("verdicts"); b.Truthy() {
-				buf := make([]byte, b.Length())
-				app.CopyBytesToGo(buf, b)
-				m.Verdicts = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
-			}
-			if m.Index != "" {
-				m.Nums, m.Starts = int32s(v.Get("nums")), int32s(v.Get("starts"))
-			}
+			m.raw = v // its bytes are copied in by takeResult
 		}
 		// Progress comes every 1% of the file; each update redraws the
 		// page, so a tenth of a second between them is enough.
@@ -411,6 +403,17 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 	// marking the verdicts took ~250 ms of the frame that shows it). The
 	// collector resumes once it is on screen.
 	p.pauseGC(ctx)
+	// The verdicts come as bytes: a string of tens of MB cost a UTF-8
+	// encoding on the way into Go. Copied with the collector paused (one
+	// assisting these copies held the page ~50 ms).
+	if b := m.raw.Get("verdicts"); b.Truthy() {
+		buf := make([]byte, b.Length())
+		app.CopyBytesToGo(buf, b)
+		m.Verdicts = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
+	}
+	if m.Index != "" {
+		m.Nums, m.Starts = int32s(m.raw.Get("nums")), int32s(m.raw.Get("starts"))
+	}
 	var ts []table
 	var bases []int
 	pl := &plan{}
