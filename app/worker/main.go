@@ -75,10 +75,11 @@ type tableMapping struct {
 }
 
 var (
-	lastFiles  []fileInfo
-	lastTables []engine.Table // the tables of the last check, with the edits applied
-	lastPlan   *engine.Plan   // their plan (for the error file)
-	started    time.Time      // when the request came, for the timings in the result
+	lastFiles   []fileInfo
+	lastTables  []engine.Table  // the tables of the last check, with the edits applied
+	lastPlan    *engine.Plan    // their plan (for the error file), when there is no session to make it again
+	lastChoices []engine.Choice // the choices it was made with
+	started     time.Time       // when the request came, for the timings in the result
 )
 
 var (
@@ -264,12 +265,20 @@ func handle(msg js.Value) any {
 		loadExport(msg.Get("files"))
 		return nil
 	case "errors": // the rows that will not be imported, as the error csv
-		if lastPlan == nil {
+		plan := lastPlan
+		if plan == nil && session != nil { // made again from the session (see check)
+			var err error
+			if plan, err = session.Recheck(nil, lastChoices); err != nil {
+				fail(err)
+				return nil
+			}
+		}
+		if plan == nil {
 			fail(errors.New("there is no checked import to write the error file of"))
 			return nil
 		}
 		var b strings.Builder
-		if err := errfile.WriteCSV(&b, lastTables, lastPlan); err != nil {
+		if err := errfile.WriteCSV(&b, lastTables, plan); err != nil {
 			fail(err)
 			return nil
 		}
@@ -508,10 +517,15 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	debug.SetMemoryLimit(int64(ms.Sys))
 	defer debug.SetMemoryLimit(math.MaxInt64)
 	post(map[string]any{"type": "hash", "hash": full.Seal()})
+	lastChoices = req.Choices
 	if session != nil {
+		// The error file is made again from the session when asked for:
+		// the plan held until then kept ~20 MB at 100k rows that reading
+		// the rows again below then had to find elsewhere.
+		lastPlan, full = nil, engine.Plan{}
 		runtime.GC() // the check's garbage, before the next read makes more
 		if primed, err := session.Prime(); err != nil {
-			session = nil
+			session = nil // (reading succeeded once: not seen)
 		} else if primed {
 			runtime.GC() // idle now: collect the first read's garbage before the next edit
 		}

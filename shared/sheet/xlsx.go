@@ -237,10 +237,10 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		if len(sh.Rows) >= lim.MaxRows {
 			return model.Errorf(model.ETooLarge, "%s, sheet %s: row %s is over the limit of %s rows.", z.name, ref.name, thousands(rowNum), thousands(lim.MaxRows))
 		}
-		if len(sh.Rows) == 1024 && pr.n > 0 && pr.size > pr.n {
+		if at := s.done + int64(s.i); len(sh.Rows) == 1024 && at > 0 && pr.size > at {
 			// Sized once from how far into the part these rows are, not
 			// doubled on: at 100k rows the doublings were 13 MB of garbage.
-			est := min(int64(len(sh.Rows))*pr.size/pr.n*11/10, int64(lim.MaxRows)+1)
+			est := min(int64(len(sh.Rows))*pr.size/at*21/20, int64(lim.MaxRows)+1)
 			if more := int(est) - len(sh.Rows); more > 0 {
 				sh.Rows = slices.Grow(sh.Rows, more)
 			}
