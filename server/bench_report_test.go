@@ -330,14 +330,15 @@ const whyMissed = `
   less; a target in seconds missed while its ratio passes is the host.
 - **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
   rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
-  xlsx takes ~228 MB (~210 MB at the answer; ~290 MB before this was worked on), a csv ~187 MB.
-  The check runs without collections (collecting what stays live anyway cost ~0.8 s) and
-  allocates ~185 MB: the file and its 2 M cells (16 bytes each, kinds apart and only for rows
+  xlsx takes ~200 MB (~290 MB before this was worked on), a UTF-8 csv ~187 MB (a Windows-1252 one
+  more: its text decoded is a second copy).
+  The check runs without collections and allocates ~185 MB: the file and its 2 M cells (16 bytes each, kinds apart and only for rows
   with a number or date, plus their texts: ~50 MB for the xlsx), the engine's rows (216 bytes of
   state and 16 bytes per property value: ~45 MB), the rows as read and the plan. The answer goes
   to JavaScript a chunk at a time as it is written, and the first read, spent by the plan, is
-  dropped before the rows are read again. What stays live is ~170 MB, so collecting during the
-  check cannot reach 150. Closing it: the import held as offsets into the file's bytes (property
+  dropped, and the plan once hashed, before the rows are read again. What the check leaves live
+  is ~100 MB, but half of what it allocates stays live until its plan is made (the cells, the
+  rows' state and values), and collecting while it runs cost more time than the budget has. Closing it: the import held as offsets into the file's bytes (property
   values as cell references, row state in a few pointer-free arrays).
 - **csv in the worker** takes ~1.4–1.6 s for 100k rows on the earlier host: ~0.2–0.3 s reading
   (our own scanner, fields sharing the file's bytes), ~0.85–1 s checking (in the benchmark's file
