@@ -357,22 +357,18 @@ type cellSlab struct {
 	kinds []Kind
 }
 
-func (s *cellSlab) take(n int) []string {
-	if len(s.buf) < n {
-		s.buf = make([]string, max(n, 16<<10))
-	}
-	c := s.buf[:n:n]
-	s.buf = s.buf[n:]
-	return c
-}
+func (s *cellSlab) take(n int) []string { return carve(&s.buf, n) }
 
-func (s *cellSlab) takeKinds(n int) []Kind {
-	if len(s.kinds) < n {
-		s.kinds = make([]Kind, max(n, 16<<10))
+func (s *cellSlab) takeKinds(n int) []Kind { return carve(&s.kinds, n) }
+
+// carve cuts n elements off the front of *buf, refilled 16k at a time.
+func carve[T any](buf *[]T, n int) []T {
+	if len(*buf) < n {
+		*buf = make([]T, max(n, 16<<10))
 	}
-	k := s.kinds[:n:n]
-	s.kinds = s.kinds[n:]
-	return k
+	c := (*buf)[:n:n]
+	*buf = (*buf)[n:]
+	return c
 }
 
 // row copies cells out as a row's texts and kinds (nil kinds when every
