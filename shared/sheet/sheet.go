@@ -32,6 +32,7 @@ package sheet
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -189,9 +190,48 @@ func Read(name string, data []byte, opt Options) (*Book, error) {
 		return nil, err
 	}
 	if bytes.HasPrefix(data, zipMagic) {
-		return readXLSX(name, data, opt)
+		return readXLSX(name, bytes.NewReader(data), int64(len(data)), opt)
 	}
 	return readCSV(name, data, opt)
+}
+
+// IsZip reports whether a file that starts with head is a zip archive (an
+// xlsx, for ReadZip).
+func IsZip(head []byte) bool { return bytes.HasPrefix(head, zipMagic) }
+
+// ReadZip is Read for a zip archive (IsZip) read where it is, r holding
+// its size bytes: the reader worker reads a workbook from JavaScript's
+// memory this way instead of copying it whole into its own.
+func ReadZip(name string, r io.ReaderAt, size int64, opt Options) (*Book, error) {
+	opt.Limits = opt.Limits.withDefaults()
+	if opt.HeaderRow <= 0 {
+		opt.HeaderRow = 1
+	}
+	if err := refuseZip(name, size, opt.Limits); err != nil {
+		return nil, err
+	}
+	return readXLSX(name, r, size, opt)
+}
+
+// ListZipSheets is ListSheets for a zip archive read where it is.
+func ListZipSheets(name string, r io.ReaderAt, size int64) ([]SheetInfo, error) {
+	lim := DefaultLimits()
+	if err := refuseZip(name, size, lim); err != nil {
+		return nil, err
+	}
+	z, err := openZip(name, r, size, lim)
+	if err != nil {
+		return nil, err
+	}
+	return z.sheetInfos(), nil
+}
+
+// refuseZip is refuse for a zip archive of size bytes.
+func refuseZip(name string, n int64, lim Limits) error {
+	if n > lim.MaxBytes {
+		return model.Errorf(model.ETooLarge, "%s is %s; the limit is %s.", name, size(n), size(lim.MaxBytes))
+	}
+	return refuse(name, zipMagic, lim)
 }
 
 // ListSheets names the sheets of a file (a csv has one, named after it)
@@ -202,7 +242,7 @@ func ListSheets(name string, data []byte) ([]SheetInfo, error) {
 		return nil, err
 	}
 	if bytes.HasPrefix(data, zipMagic) {
-		z, err := openZip(name, data, lim)
+		z, err := openZip(name, bytes.NewReader(data), int64(len(data)), lim)
 		if err != nil {
 			return nil, err
 		}

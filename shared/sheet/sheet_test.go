@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -520,5 +521,40 @@ func TestXLSX_SmallWindow(t *testing.T) {
 				t.Errorf("%s, window %d: differs", f, w)
 			}
 		}
+	}
+}
+
+// TestReadZipSameAsRead: a workbook read where it is (ReadZip, as the
+// worker reads one from JavaScript's memory) is the workbook Read reads,
+// and its refusals are Read's.
+func TestReadZipSameAsRead(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.xlsx"))
+	if len(files) == 0 {
+		t.Fatal("no xlsx fixtures")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !IsZip(data) {
+			continue
+		}
+		want, werr := Read(filepath.Base(f), data, Options{})
+		got, gerr := ReadZip(filepath.Base(f), bytes.NewReader(data), int64(len(data)), Options{})
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: ReadZip differs from Read (%v / %v)", f, gerr, werr)
+		}
+		wl, _ := ListSheets(filepath.Base(f), data)
+		gl, _ := ListZipSheets(filepath.Base(f), bytes.NewReader(data), int64(len(data)))
+		if !reflect.DeepEqual(gl, wl) {
+			t.Errorf("%s: sheets %v, want %v", f, gl, wl)
+		}
+	}
+	if _, err := ReadZip("a.ods", bytes.NewReader(zipMagic), 4, Options{}); err == nil || !strings.Contains(err.Error(), "OpenDocument") {
+		t.Errorf("an .ods: %v", err)
+	}
+	if _, err := ReadZip("big.xlsx", bytes.NewReader(zipMagic), 1<<40, Options{}); model.KindOf(err) != model.ETooLarge {
+		t.Errorf("a file over the limit: %v", err)
 	}
 }

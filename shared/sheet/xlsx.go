@@ -3,14 +3,15 @@ package sheet
 import (
 	"bytes"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 
 	"casegate/shared/model"
 )
 
-func readXLSX(name string, data []byte, opt Options) (*Book, error) {
-	z, err := openZip(name, data, opt.Limits)
+func readXLSX(name string, r io.ReaderAt, size int64, opt Options) (*Book, error) {
+	z, err := openZip(name, r, size, opt.Limits)
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@ type sheetRef struct {
 	part   string
 }
 
-func openZip(name string, data []byte, lim Limits) (*zipBook, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+func openZip(name string, r io.ReaderAt, size int64, lim Limits) (*zipBook, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, model.Errorf(model.EInvalid, "%s is not a valid .xlsx file (the zip archive is damaged: %v). Save it again as .xlsx or .csv.", name, err)
 	}
@@ -42,7 +42,7 @@ func openZip(name string, data []byte, lim Limits) (*zipBook, error) {
 	if len(zr.File) > lim.MaxEntries {
 		return nil, model.Errorf(model.ETooLarge, "%s holds %d parts; the limit is %d.", name, len(zr.File), lim.MaxEntries)
 	}
-	z := &zipBook{name: name, lim: lim, files: map[string]*zip.File{}, size: int64(len(data))}
+	z := &zipBook{name: name, lim: lim, files: map[string]*zip.File{}, size: size}
 	for _, f := range zr.File {
 		k := strings.ToLower(strings.TrimPrefix(f.Name, "/"))
 		if _, dup := z.files[k]; dup {
