@@ -330,11 +330,11 @@ const whyMissed = `
   less; a target in seconds missed while its ratio passes is the host.
 - **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
   rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
-  xlsx takes ~200 MB (~290 MB before this was worked on), a UTF-8 csv ~187 MB (a Windows-1252 one
+  xlsx takes ~190 MB (~290 MB before this was worked on), a UTF-8 csv ~187 MB (a Windows-1252 one
   more: its text decoded is a second copy).
   The check runs without collections and allocates ~185 MB: the file and its 2 M cells (16 bytes each, kinds apart and only for rows
   with a number or date, plus their texts: ~50 MB for the xlsx), the engine's rows (216 bytes of
-  state and 16 bytes per property value: ~45 MB), the rows as read and the plan. The answer goes
+  state and 16 bytes per property value: ~45 MB), the rows as read and the plan. A workbook is read where it is in JavaScript's memory, not copied in; the answer goes
   to JavaScript a chunk at a time as it is written, and the first read, spent by the plan, is
   dropped, and the plan once hashed, before the rows are read again. What the check leaves live
   is ~100 MB, but half of what it allocates stays live until its plan is made (the cells, the
