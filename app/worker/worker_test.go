@@ -266,3 +266,41 @@ func TestHashFollowsResult(t *testing.T) {
 		t.Errorf("posted hash %q, want the engine's %q", got, want.Hash)
 	}
 }
+
+// TestWorkbookReadWhereItIs: a workbook is read from the page's bytes
+// where they are (the zip reader takes the ranges it needs), and its
+// tables are the ones sheet.Read makes of a copy; the idle message follows
+// the answer.
+func TestWorkbookReadWhereItIs(t *testing.T) {
+	var buf bytes.Buffer
+	if err := benchdata.WriteXLSX(&buf, 300); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	posted = nil
+	handle(checkMsg("members.xlsx", data, baseRequest()))
+	res := lastResult(t)
+	if v := decodeResult(t, res); v.Summary.Rows != 300 {
+		t.Fatalf("%d rows checked, want 300", v.Summary.Rows)
+	}
+	var got []api.Table
+	if err := decodeTables(textOf(res.Get("tables")), &got); err != nil {
+		t.Fatal(err)
+	}
+	book, err := sheet.Read("members.xlsx", data, sheet.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := book.Sheets[0]
+	if len(got) != 1 || len(got[0].Rows) != len(want.Rows) || strings.Join(got[0].Header, ",") != strings.Join(want.Header, ",") {
+		t.Fatalf("tables: %d, want the sheet's %d rows", len(got), len(want.Rows))
+	}
+	for i, r := range want.Rows {
+		if g := got[0].Rows[i]; g.Num != r.Num || strings.Join(g.Cells, "\x00") != strings.Join(r.Cells, "\x00") {
+			t.Fatalf("row %d: %q, want %q", r.Num, g.Cells, r.Cells)
+		}
+	}
+	if last := posted[len(posted)-1].Get("type").String(); last != "idle" {
+		t.Errorf("the last message is %q, want idle", last)
+	}
+}
