@@ -737,23 +737,29 @@ func (p *importPage) downloadWorkbook(ctx app.Context, e app.Event) {
 func (p *importPage) edit(pi, col int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		ti, ri := tableIndex(p.tables, p.plan.Rows.At(pi))
+		ti, ri := p.tableOf(pi)
 		if ti < 0 {
 			return
 		}
 		p.setCell(ti, ri, col, v)
 		p.editing = nil
-		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows.At(pi).Row)
+		p.status = fmt.Sprintf("Row %d changed; checking it again.", p.plan.Rows.Row(pi))
 		p.recheck(ctx)
 		id := fmt.Sprintf("cell-%d-%d", pi, col)
 		ctx.Defer(func(app.Context) { focusByID(id) })
 	}
 }
 
+// tableOf finds the table and row of the pi-th plan row.
+func (p *importPage) tableOf(pi int) (int, int) {
+	vs := p.plan.Rows
+	return tableIndex(p.tables, vs.File(pi), vs.Sheet(pi), vs.Row(pi))
+}
+
 // applySuggestion writes an issue's suggested value into its cell.
 func (p *importPage) applySuggestion(pi int, column, value string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		ti, ri := tableIndex(p.tables, p.plan.Rows.At(pi))
+		ti, ri := p.tableOf(pi)
 		if ti < 0 {
 			return
 		}
@@ -762,7 +768,7 @@ func (p *importPage) applySuggestion(pi int, column, value string) app.EventHand
 				p.setCell(ti, ri, ci, value)
 			}
 		}
-		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows.At(pi).Row, column)
+		p.status = fmt.Sprintf("Row %d: the suggested %s was applied; checking again.", p.plan.Rows.Row(pi), column)
 		p.recheck(p.page)
 	}
 }
@@ -1035,7 +1041,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 		r := p.plan.Rows.At(pi)
 		if k := r.File + "\x00" + r.Sheet; k != last {
 			last = k
-			if ti, _ := tableIndex(p.tables, r); ti >= 0 {
+			if ti, _ := tableIndex(p.tables, r.File, r.Sheet, r.Row); ti >= 0 {
 				ths := []app.UI{app.Th().Text("row"), app.Th().Text(r.File)}
 				strip := p.strip(r)
 				for _, h := range p.tables[ti].Header {
@@ -1065,7 +1071,7 @@ func (p *importPage) renderRows(idx []int) []app.UI {
 
 func (p *importPage) renderRow(pi int) app.UI {
 	r := p.plan.Rows.At(pi)
-	ti, ri := tableIndex(p.tables, r)
+	ti, ri := tableIndex(p.tables, r.File, r.Sheet, r.Row)
 	if ti < 0 {
 		return app.Tr()
 	}
@@ -1190,7 +1196,7 @@ func (p *importPage) gridHTML(idx []int) string {
 	last := ""
 	for _, pi := range idx {
 		r := p.plan.Rows.At(pi)
-		ti, ri := tableIndex(p.tables, r)
+		ti, ri := tableIndex(p.tables, r.File, r.Sheet, r.Row)
 		if ti < 0 {
 			b.WriteString("<tr></tr>")
 			continue

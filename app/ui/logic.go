@@ -210,16 +210,17 @@ func stripsOf(pl *plan) map[string]map[string][10]bool {
 	return out
 }
 
-// tableIndex finds the table and row of a plan row.
-func tableIndex(ts []table, r rowResult) (int, int) {
+// tableIndex finds the table and row of a plan row (its file, sheet and
+// row number).
+func tableIndex(ts []table, file, sheet string, num int) (int, int) {
 	for ti, t := range ts {
-		if t.File != r.File || t.Sheet != r.Sheet {
+		if t.File != file || t.Sheet != sheet {
 			continue
 		}
 		// Rows are in sheet order: bisect (a scan per visible row was a
 		// scan of 100,000 rows per row drawn).
-		ri := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= r.Row })
-		if ri < len(t.Rows) && t.Rows[ri].Num == r.Row {
+		ri := sort.Search(len(t.Rows), func(i int) bool { return t.Rows[i].Num >= num })
+		if ri < len(t.Rows) && t.Rows[ri].Num == num {
 			return ti, ri
 		}
 	}

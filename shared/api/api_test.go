@@ -9,9 +9,9 @@ import (
 	"casegate/shared/tablewire"
 )
 
-// TestEncodeTables: the engine's tables written straight to the compact
-// form are what encoding their wire form writes, index included.
-func TestEncodeTables(t *testing.T) {
+// TestStreamTablesAsWire: the engine's tables written straight to the
+// compact form are what encoding their wire form writes, index included.
+func TestStreamTablesAsWire(t *testing.T) {
 	ts := []engine.Table{
 		{File: "h.csv", Sheet: "h", CaseType: "household", Header: []string{"external_id", "name"}, Rows: []sheet.Row{
 			{Num: 2, Cells: []string{"HH-1", "Ann"}},
@@ -23,7 +23,8 @@ func TestEncodeTables(t *testing.T) {
 		}},
 		{File: "e.csv", Sheet: "e", Header: []string{}},
 	}
-	b, ix := EncodeTables(ts)
+	var b []byte
+	ix := StreamTables(ts, 1<<20, func(p []byte) { b = append(b, p...) })
 	want, wantIx := tablewire.EncodeIndexed(FromEngine(ts))
 	if string(b) != want {
 		t.Errorf("encoded:\n%q\nwant\n%q", b, want)
@@ -34,7 +35,8 @@ func TestEncodeTables(t *testing.T) {
 }
 
 // TestStreamTables: written in chunks of any size, the form and its index
-// are what EncodeTables writes, and each chunk ends where a row does.
+// are what encoding their wire form writes, and each chunk ends where a
+// row does.
 func TestStreamTables(t *testing.T) {
 	var ts []engine.Table
 	for ti := range 3 {
@@ -44,7 +46,7 @@ func TestStreamTables(t *testing.T) {
 		}
 		ts = append(ts, tb)
 	}
-	want, wantIx := EncodeTables(ts)
+	want, wantIx := tablewire.EncodeIndexed(FromEngine(ts))
 	for _, chunk := range []int{1, 16, 100, 1 << 20} {
 		var got []byte
 		var ends []int

@@ -106,10 +106,17 @@ func NewWriter(tables, rows, size int) *Writer {
 // about chunk bytes: each chunk ends at a row's end, so one holds whole
 // texts (valid UTF-8 when the texts are). Done flushes the rest.
 func NewStreamWriter(tables, rows, chunk int, flush func([]byte)) *Writer {
-	w := &Writer{b: make([]byte, 0, chunk+chunk/4), flush: flush, chunk: chunk, ix: Index{Nums: make([]int32, 0, rows), Starts: make([]int32, 0, rows+1)}}
+	w := newChunked(chunk, flush)
+	w.ix = Index{Nums: make([]int32, 0, rows), Starts: make([]int32, 0, rows+1)}
 	w.b = append(w.b, magic...)
 	w.num(tables)
 	return w
+}
+
+// newChunked is a Writer handing what it writes to flush about chunk
+// bytes at a time (cut).
+func newChunked(chunk int, flush func([]byte)) *Writer {
+	return &Writer{b: make([]byte, 0, chunk+chunk/4), flush: flush, chunk: chunk}
 }
 
 // cut flushes what is written once it fills a chunk.

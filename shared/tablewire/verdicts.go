@@ -55,17 +55,10 @@ func (w *Writer) ref(slot int, s string) {
 // EncodeVerdicts writes verdicts in the compact form (decoding 100,000 of
 // them from JSON took 1.6 s on the page's thread), candidates included
 // (every missing parent has one: the offer of a new case).
-func EncodeVerdicts(vs []Verdict) string { return string(AppendVerdicts(nil, vs)) }
-
-// AppendVerdicts is EncodeVerdicts appending to dst.
-func AppendVerdicts(dst []byte, vs []Verdict) []byte {
-	w := &Writer{b: dst}
-	w.b = append(w.b, verdictMagic...)
-	w.num(len(vs))
-	for i := range vs {
-		w.verdict(&vs[i])
-	}
-	return w.b
+func EncodeVerdicts(vs []Verdict) string {
+	var b []byte
+	StreamVerdicts(len(vs), func(i int) Verdict { return vs[i] }, 64<<10, func(p []byte) { b = append(b, p...) })
+	return string(b)
 }
 
 // StreamVerdicts writes n verdicts, the i-th made by at, handing the form
@@ -73,7 +66,7 @@ func AppendVerdicts(dst []byte, vs []Verdict) []byte {
 // worker writes its answer without a []Verdict or the whole form in
 // memory.
 func StreamVerdicts(n int, at func(i int) Verdict, chunk int, flush func([]byte)) {
-	w := &Writer{b: make([]byte, 0, chunk+chunk/4), flush: flush, chunk: chunk}
+	w := newChunked(chunk, flush)
 	w.b = append(w.b, verdictMagic...)
 	w.num(n)
 	for i := range n {

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestServeCompressed: wasm and scripts go out as their precompressed twin
+// the browser takes (brotli first, then gzip), with the right type and
+// Vary; a browser taking neither, or a file without twins, gets the file.
+func TestServeCompressed(t *testing.T) {
+	root := t.TempDir()
+	web := filepath.Join(root, "web")
+	for name, body := range map[string]string{"app.wasm": "raw", "app.wasm.br": "brotli", "app.wasm.gz": "gzip", "x.js": "js", "x.js.gz": "js-gzip"} {
+		if err := os.MkdirAll(web, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(web, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ path, accept, body, encoding, ctype string }{
+		{"/web/app.wasm", "gzip, deflate, br", "brotli", "br", "application/wasm"},
+		{"/web/app.wasm", "gzip", "gzip", "gzip", "application/wasm"},
+		{"/web/app.wasm", "", "raw", "", "application/wasm"},
+		{"/web/x.js", "br, gzip", "js-gzip", "gzip", "text/javascript; charset=utf-8"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept-Encoding", c.accept)
+		}
+		rec := httptest.NewRecorder()
+		webApp(root).ServeHTTP(rec, req)
+		h := rec.Header()
+		if rec.Code != http.StatusOK || rec.Body.String() != c.body || h.Get("Content-Encoding") != c.encoding || h.Get("Vary") != "Accept-Encoding" || h.Get("Content-Type") != c.ctype {
+			t.Errorf("%s with %q: %d %q, encoding %q, vary %q, type %q; want %q %q %q", c.path, c.accept, rec.Code, rec.Body.String(),
+				h.Get("Content-Encoding"), h.Get("Vary"), h.Get("Content-Type"), c.body, c.encoding, c.ctype)
+		}
+	}
+}
