@@ -242,6 +242,7 @@ func (s *Session) plan(choices []Choice, keep bool) (*Plan, error) {
 		}
 	}
 	c.indexOwners()
+	c.rows = make([]*rowState, 0, total)
 	if keep {
 		c.results = make([]RowResult, total)
 		states := make([]rowState, total)
@@ -353,6 +354,12 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 		}
 	}
 	np := len(pnames)
+	lay := &propLayout{names: pnames, cells: make([]int, np)}
+	for i := len(cols) - 1; i >= 0; i-- { // the first column of a name holds its value
+		if writesProperty(&cols[i]) {
+			lay.cells[cols[i].pslot] = cols[i].index
+		}
+	}
 	// The fields checked across rows (required, unique): their values are
 	// kept per row for the pass in row order below.
 	var need []casetype.Field
@@ -363,7 +370,7 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 	}
 	n := len(t.Rows)
 	return &tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
-		np: np, pnames: pnames, need: need, defs: defaultsOf(c.sp, ct), layout: make([]string, n*np), states: make([]rowState, n), results: results,
+		lay: lay, need: need, defs: defaultsOf(c.sp, ct), states: make([]rowState, n), results: results,
 		needVals: make([]string, n*len(need)), blank: make([]bool, n), fresh: true}, nil
 }
 
@@ -446,23 +453,21 @@ type tableRead struct {
 	country  string
 	slots    map[string]int
 	pslot    map[string]int
-	np       int
-	pnames   []string // the table's property names, sorted: the layout
+	lay      *propLayout // the table's property names, sorted, and their columns
 	need     []casetype.Field
 	defs     []defaultVal
-	layout   []string // every row's property values, np a row
 	states   []rowState
 	results  []RowResult
 	needVals []string
 	blank    []bool
-	fresh    bool // no row read yet: states and layout are still zero
+	fresh    bool // no row read yet: states are still zero
 }
 
 // rows reads rows lo to hi with cols (whose memos are this call's own).
 func (tr *tableRead) rows(cols []column, lo, hi int) {
-	c, t, np := tr.c, tr.t, tr.np
+	c, t := tr.c, tr.t
 	vals := &rowVals{slot: tr.slots, v: make([]string, len(cols))} // field or property → value, for defaults and required; reused
-	pw := &propWriter{slot: tr.pslot, names: tr.pnames, set: make([]bool, np)}
+	pw := &propWriter{slot: tr.pslot, lay: tr.lay, set: make([]bool, len(tr.lay.names))}
 	for ri := lo; ri < hi; ri++ {
 		row := &t.Rows[ri]
 		r := &tr.states[ri]
@@ -478,7 +483,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 		} else {
 			*r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: tr.ct.Name}
 		}
-		pw.start(tr.layout[ri*np : (ri+1)*np : (ri+1)*np])
+		pw.start(row.Cells)
 		clear(vals.v)
 		vals.extra = nil
 		anyValue := false

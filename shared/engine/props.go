@@ -6,58 +6,122 @@ import (
 	"sort"
 )
 
-// Props are the properties a row writes, sorted by name, each name once:
-// names and values in two slices of the same length. Rows of a table share
-// one names slice (the table's sorted property names) and each row's values
-// are its part of one array: 16 bytes a value, where a name and value pair
-// per row cost 32 and a map per row a quarter of a check's time. It is
-// written to JSON as an object, as a map is.
+// Props are the properties a row writes, sorted by name, each name once.
+// The rows of a table share one list of names, and a row read from a
+// spreadsheet holds its values as its cells where the value is the cell's
+// text (most are): only the others (a date made ISO, a number tidied, a
+// default) are its own. A value per row and property was 16 bytes, ~23 MB
+// of a 100,000-row check in the browser's worker, whose memory is the
+// budget. It is written to JSON as an object, as a map is.
 type Props struct {
-	names, vals []string // names may be shared: never written
+	lay  *propLayout
+	vals []string   // the values in name order; with lay.cells, the row's cells
+	over []propOver // with lay.cells: the values that are not their cell's text
+}
+
+// propLayout is the names of Props, shared, never written; with cells,
+// where each value is among a row's cells.
+type propLayout struct {
+	names []string
+	cells []int // place → index of the row's cell holding its value
+}
+
+// propOver is a value that is not its cell's text.
+type propOver struct {
+	slot int32
+	v    string
 }
 
 // Len is the number of properties.
-func (p Props) Len() int { return len(p.names) }
+func (p Props) Len() int {
+	if p.lay == nil {
+		return 0
+	}
+	return len(p.lay.names)
+}
 
 // IsZero reports whether p holds no property (for omitzero).
-func (p Props) IsZero() bool { return len(p.names) == 0 }
+func (p Props) IsZero() bool { return p.Len() == 0 }
 
 // At returns the i-th property in name order.
-func (p Props) At(i int) (name, value string) { return p.names[i], p.vals[i] }
+func (p Props) At(i int) (name, value string) { return p.lay.names[i], p.value(i) }
+
+func (p Props) value(i int) string {
+	if p.lay.cells == nil {
+		return p.vals[i]
+	}
+	for _, o := range p.over {
+		if int(o.slot) == i {
+			return o.v
+		}
+	}
+	if c := p.lay.cells[i]; c < len(p.vals) {
+		return p.vals[c]
+	}
+	return ""
+}
 
 // All yields the properties in name order.
 func (p Props) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for i, n := range p.names {
-			if !yield(n, p.vals[i]) {
+		for i := range p.Len() {
+			if !yield(p.At(i)) {
 				return
 			}
 		}
 	}
 }
 
+func (p Props) names() []string {
+	if p.lay == nil {
+		return nil
+	}
+	return p.lay.names
+}
+
 // Get returns the value of name, and whether the row writes it.
 func (p Props) Get(name string) (string, bool) {
-	i := sort.SearchStrings(p.names, name)
-	if i < len(p.names) && p.names[i] == name {
-		return p.vals[i], true
+	names := p.names()
+	i := sort.SearchStrings(names, name)
+	if i < len(names) && names[i] == name {
+		return p.value(i), true
 	}
 	return "", false
 }
 
 // With returns p with name set to v, keeping the order. A name p has is
-// set in place; a new one makes new slices (names may be shared).
+// set in place when p holds its own values; otherwise new slices are made
+// (names and cells are shared: never written).
 func (p Props) With(name, v string) Props {
-	i := sort.SearchStrings(p.names, name)
-	if i < len(p.names) && p.names[i] == name {
+	names := p.names()
+	i := sort.SearchStrings(names, name)
+	if i < len(names) && names[i] == name {
+		if p.lay.cells != nil {
+			p = p.own()
+		}
 		p.vals[i] = v
 		return p
 	}
-	names := make([]string, 0, len(p.names)+1)
-	vals := make([]string, 0, len(p.names)+1)
-	names = append(append(append(names, p.names[:i]...), name), p.names[i:]...)
-	vals = append(append(append(vals, p.vals[:i]...), v), p.vals[i:]...)
-	return Props{names, vals}
+	nn := make([]string, 0, len(names)+1)
+	vals := make([]string, 0, len(names)+1)
+	nn = append(append(append(nn, names[:i]...), name), names[i:]...)
+	for k := range i {
+		vals = append(vals, p.value(k))
+	}
+	vals = append(vals, v)
+	for k := i; k < len(names); k++ {
+		vals = append(vals, p.value(k))
+	}
+	return Props{lay: &propLayout{names: nn}, vals: vals}
+}
+
+// own returns p with values of its own, in name order.
+func (p Props) own() Props {
+	vals := make([]string, p.Len())
+	for i := range vals {
+		vals[i] = p.value(i)
+	}
+	return Props{lay: &propLayout{names: p.lay.names}, vals: vals}
 }
 
 // Map returns the properties as a map (nil when there are none).
@@ -65,9 +129,9 @@ func (p Props) Map() map[string]string {
 	if p.Len() == 0 {
 		return nil
 	}
-	m := make(map[string]string, len(p.names))
-	for i, n := range p.names {
-		m[n] = p.vals[i]
+	m := make(map[string]string, p.Len())
+	for n, v := range p.All() {
+		m[n] = v
 	}
 	return m
 }
@@ -86,7 +150,7 @@ func PropsOf(m map[string]string) Props {
 	for i, n := range names {
 		vals[i] = m[n]
 	}
-	return Props{names, vals}
+	return Props{lay: &propLayout{names: names}, vals: vals}
 }
 
 // MarshalJSON writes an object with the names in order.
@@ -96,15 +160,16 @@ func (p Props) MarshalJSON() ([]byte, error) {
 	}
 	b := make([]byte, 0, 32*p.Len()+2)
 	b = append(b, '{')
-	for i, n := range p.names {
+	for i := range p.Len() {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		n, val := p.At(i)
 		k, err := json.Marshal(n)
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(p.vals[i])
+		v, err := json.Marshal(val)
 		if err != nil {
 			return nil, err
 		}
@@ -123,14 +188,15 @@ func (p *Props) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// propWriter gathers one row's properties as it is read: the values of the
-// table's layout in the row's part of the table's array, and the others
-// (defaults of properties no column writes) apart. One per goroutine
-// reading rows.
+// propWriter gathers one row's properties as it is read: the places of
+// the table's layout it sets (a value that is not its cell's text kept in
+// a shared array), and the others (defaults of properties no column
+// writes) apart. One per goroutine reading rows.
 type propWriter struct {
 	slot  map[string]int // property name → place in the layout
-	names []string       // the layout: the table's sorted property names
-	vals  []string       // the row's part of the table's array
+	lay   *propLayout    // the table's
+	cells []string       // the row's cells
+	room  []propOver     // the row's values that are not their cell's text, from a shared array
 	set   []bool         // the layout's places the row has set
 	nset  int
 	extra Props
@@ -159,8 +225,9 @@ func (w *propWriter) keep(v string) *string {
 	return p
 }
 
-func (w *propWriter) start(vals []string) {
-	w.vals, w.nset, w.extra = vals, 0, Props{}
+func (w *propWriter) start(cells []string) {
+	w.cells, w.nset, w.extra = cells, 0, Props{}
+	w.room = w.room[len(w.room):] // the previous rows keep theirs
 	clear(w.set)
 }
 
@@ -174,30 +241,57 @@ func (w *propWriter) put(slot int, name, v string) {
 			return
 		}
 	}
-	w.vals[slot] = v
+	cell := ""
+	if c := w.lay.cells[slot]; c < len(w.cells) {
+		cell = w.cells[c]
+	}
+	k := 0
+	for k < len(w.room) && int(w.room[k].slot) != slot {
+		k++
+	}
+	switch {
+	case v == cell && k < len(w.room): // set again, to its cell's text
+		w.room = append(w.room[:k], w.room[k+1:]...)
+	case v == cell:
+	case k < len(w.room):
+		w.room[k].v = v
+	default:
+		if len(w.room) == cap(w.room) { // a new shared array, this row's part moved to it
+			room := make([]propOver, len(w.room), max(4096, 2*len(w.room)))
+			copy(room, w.room)
+			w.room = room
+		}
+		w.room = append(w.room, propOver{int32(slot), v})
+	}
 	if !w.set[slot] {
 		w.set[slot] = true
 		w.nset++
 	}
 }
 
-// props returns the row's properties: the table's names with the row's
-// values when it set every place (no copy), else the places set and the
-// others, in new slices.
+// props returns the row's properties: its cells and the values that are
+// not their cells' text when it set every place of the layout, else the
+// places set and the others, in new slices.
 func (w *propWriter) props() Props {
 	var p Props
-	if w.nset == len(w.names) {
-		p = Props{w.names, w.vals}
+	row := Props{lay: w.lay, vals: w.cells}
+	if len(w.room) > 0 {
+		row.over = w.room[:len(w.room):len(w.room)]
+	}
+	if w.nset == len(w.lay.names) {
+		p = row
 	} else if w.nset > 0 {
-		p.names, p.vals = make([]string, 0, w.nset), make([]string, 0, w.nset)
+		names, vals := make([]string, 0, w.nset), make([]string, 0, w.nset)
 		for i, ok := range w.set {
 			if ok {
-				p.names, p.vals = append(p.names, w.names[i]), append(p.vals, w.vals[i])
+				names, vals = append(names, w.lay.names[i]), append(vals, row.value(i))
 			}
 		}
+		p = Props{lay: &propLayout{names: names}, vals: vals}
+		w.room = w.room[:0] // copied: the room is the next row's
 	}
-	for i, n := range w.extra.names {
-		p = p.With(n, w.extra.vals[i])
+	for i := range w.extra.Len() {
+		p = p.With(w.extra.At(i))
 	}
 	return p
 }

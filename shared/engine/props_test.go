@@ -42,22 +42,26 @@ func TestProps(t *testing.T) {
 	}
 }
 
-// A row's properties: the table's names shared when the row sets every
-// place of the layout, else only the places it set; defaults outside the
-// layout merged in order; nothing written into the shared names.
+// A row's properties: the table's names shared and the values held as the
+// row's cells when the row sets every place of the layout (only values that
+// are not their cell's text its own), else only the places it set; defaults
+// outside the layout merged in order; no cell and no shared name written.
 func TestPropWriter(t *testing.T) {
 	names := []string{"b", "d", "f"}
-	w := &propWriter{slot: map[string]int{"b": 0, "d": 1, "f": 2}, names: names, set: make([]bool, 3)}
-	layout := make([]string, 6)
-	w.start(layout[0:3:3])
-	w.put(0, "b", "1")
-	w.put(-1, "d", "2")
-	w.put(2, "f", "")
+	lay := &propLayout{names: names, cells: []int{2, 0, 5}} // f's cell is past the row's end
+	w := &propWriter{slot: map[string]int{"b": 0, "d": 1, "f": 2}, lay: lay, set: make([]bool, 3)}
+	row1 := []string{"2", "x", "1"}
+	w.start(row1)
+	w.put(0, "b", "1")    // its cell's text
+	w.put(-1, "d", "2")   // its own
+	w.put(2, "f", "")     // a missing cell's text
+	w.put(-1, "d", "two") // set again
 	full := w.props()
-	if &full.names[0] != &names[0] || full.Map()["d"] != "2" || full.Len() != 3 {
-		t.Errorf("every place set: %v (shared names: %v)", full.Map(), &full.names[0] == &names[0])
+	if full.lay != lay || len(full.over) != 1 || full.Map()["d"] != "two" || full.Map()["b"] != "1" || full.Len() != 3 {
+		t.Errorf("every place set: %v (shared layout: %v, own values: %d)", full.Map(), full.lay == lay, len(full.over))
 	}
-	w.start(layout[3:6:6])
+	row2 := []string{"a", "b", "c"}
+	w.start(row2)
 	w.put(2, "f", "x")
 	w.put(-1, "a", "default")
 	w.put(-1, "e", "default")
@@ -69,7 +73,20 @@ func TestPropWriter(t *testing.T) {
 	if strings.Join(got, " ") != "a=default e=default f=x" {
 		t.Errorf("part of the layout and defaults: %v", got)
 	}
-	if strings.Join(names, ",") != "b,d,f" || full.Map()["f"] != "" {
-		t.Errorf("the shared names or the first row changed: %v %v", names, full.Map())
+	w.start([]string{"p", "q"})
+	w.put(0, "b", "r")
+	w.put(1, "d", "p") // d's cell (0) holds p: no value of its own
+	w.put(2, "f", "s")
+	third := w.props()
+	if got := third.Map(); got["b"] != "r" || got["d"] != "p" || got["f"] != "s" || len(third.over) != 2 {
+		t.Errorf("third row: %v (own values %d)", got, len(third.over))
+	}
+	if strings.Join(names, ",") != "b,d,f" || strings.Join(row1, ",") != "2,x,1" || full.Map()["f"] != "" || full.Map()["d"] != "two" {
+		t.Errorf("the shared names, a row's cells or the first row changed: %v %v %v", names, row1, full.Map())
+	}
+	// With on a row's properties leaves its cells alone.
+	changed := full.With("b", "changed")
+	if changed.Map()["b"] != "changed" || full.Map()["b"] != "1" || row1[2] != "1" {
+		t.Errorf("With wrote through: %v %v %v", changed.Map(), full.Map(), row1)
 	}
 }
