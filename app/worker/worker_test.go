@@ -296,8 +296,8 @@ func TestWorkbookReadWhereItIs(t *testing.T) {
 		t.Fatalf("tables: %d, want the sheet's %d rows", len(got), len(want.Rows))
 	}
 	for i, r := range want.Rows {
-		if g := got[0].Rows[i]; g.Num != r.Num || strings.Join(g.Cells, "\x00") != strings.Join(r.Cells, "\x00") {
-			t.Fatalf("row %d: %q, want %q", r.Num, g.Cells, r.Cells)
+		if g := got[0].Rows[i]; g.Num != r.Num || strings.Join(g.Cells, "\x00") != strings.Join(r.Texts(), "\x00") {
+			t.Fatalf("row %d: %q, want %q", r.Num, g.Cells, r.Texts())
 		}
 	}
 	if last := posted[len(posted)-1].Get("type").String(); last != "idle" {

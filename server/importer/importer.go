@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
 	"casegate/shared/model"
+	"casegate/shared/sheet"
 	"casegate/shared/spec"
 )
 
@@ -386,11 +386,11 @@ func outcomes(p *engine.Plan, caseIDs map[int]string, tables []engine.Table) []a
 		file, sheet string
 		row         int
 	}
-	orig := map[key][]string{}
+	orig := map[key]*sheet.Row{}
 	headers := map[key][]string{}
 	for _, t := range tables {
-		for _, r := range t.Rows {
-			orig[key{t.File, t.Sheet, r.Num}] = r.Cells
+		for ri := range t.Rows {
+			orig[key{t.File, t.Sheet, t.Rows[ri].Num}] = &t.Rows[ri]
 		}
 		headers[key{t.File, t.Sheet, 0}] = t.Header
 	}
@@ -403,7 +403,9 @@ func outcomes(p *engine.Plan, caseIDs map[int]string, tables []engine.Table) []a
 		o := api.RowOutcome{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: r.Action, CaseID: id, Issues: r.Issues}
 		if r.Action == engine.ActionError || r.Action == engine.ActionSkip {
 			o.Header = headers[key{r.File, r.Sheet, 0}]
-			o.Cells = slices.Clone(orig[key{r.File, r.Sheet, r.Row}])
+			if row := orig[key{r.File, r.Sheet, r.Row}]; row != nil {
+				o.Cells = row.Texts()
+			}
 		}
 		out[i] = o
 	}

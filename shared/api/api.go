@@ -10,7 +10,6 @@ import (
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
 	"casegate/shared/tablewire"
-	"slices"
 )
 
 // Error is every native API error body: {"error": {"code", "message"}}.
@@ -36,7 +35,7 @@ func FromEngine(ts []engine.Table) []Table {
 	for i, t := range ts {
 		wt := Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]Row, len(t.Rows))}
 		for j, r := range t.Rows {
-			wt.Rows[j] = Row{Num: r.Num, Cells: slices.Clone(r.Cells), Kinds: kindsOf(r, nil)}
+			wt.Rows[j] = Row{Num: r.Num, Cells: r.Texts(), Kinds: kindsOf(r, nil)}
 		}
 		out[i] = wt
 	}
@@ -49,19 +48,19 @@ func ToEngine(ts []Table) []engine.Table {
 	for i, t := range ts {
 		et := engine.Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]sheet.Row, len(t.Rows))}
 		for j, r := range t.Rows {
-			sr := sheet.Row{Num: r.Num, Cells: slices.Clone(r.Cells)}
+			var kinds []sheet.Kind
 			if len(r.Kinds) > 0 {
-				sr.Kinds = make([]sheet.Kind, len(r.Cells))
+				kinds = make([]sheet.Kind, len(r.Cells))
 				for k, v := range r.Cells {
 					switch {
 					case k < len(r.Kinds):
-						sr.Kinds[k] = sheet.Kind(r.Kinds[k])
+						kinds[k] = sheet.Kind(r.Kinds[k])
 					case v != "":
-						sr.Kinds[k] = sheet.KindText
+						kinds[k] = sheet.KindText
 					}
 				}
 			}
-			et.Rows[j] = sr
+			et.Rows[j] = sheet.NewRow(r.Num, r.Cells, kinds)
 		}
 		out[i] = et
 	}
@@ -343,11 +342,13 @@ func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.In
 	}
 	w := tablewire.NewStreamWriter(len(ts), rows, chunk, flush)
 	var kinds []uint8
+	var cells []string
 	for _, t := range ts {
 		w.Table(Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header}, len(t.Rows))
 		for _, r := range t.Rows {
 			kinds = kindsOf(r, kinds[:0])
-			w.Row(r.Num, r.Cells, kinds)
+			cells = r.AppendTexts(cells[:0])
+			w.Row(r.Num, cells, kinds)
 		}
 	}
 	_, ix := w.Done()

@@ -14,12 +14,12 @@ import (
 func TestStreamTablesAsWire(t *testing.T) {
 	ts := []engine.Table{
 		{File: "h.csv", Sheet: "h", CaseType: "household", Header: []string{"external_id", "name"}, Rows: []sheet.Row{
-			{Num: 2, Cells: []string{"HH-1", "Ann"}},
-			{Num: 4, Cells: []string{"HH-2", ""}},
+			sheet.NewRow(2, []string{"HH-1", "Ann"}, nil),
+			sheet.NewRow(4, []string{"HH-2", ""}, nil),
 		}},
 		{File: "b.xlsx", Sheet: "members", CaseType: "member", Date1904: true, Header: []string{"dob", "n"}, Rows: []sheet.Row{
-			{Num: 2, Cells: []string{"2001-02-03", "1.5"}, Kinds: []sheet.Kind{sheet.KindDate, sheet.KindNumber}},
-			{Num: 3, Cells: []string{"é 😀 \\x00"}, Kinds: []sheet.Kind{sheet.KindText}},
+			sheet.NewRow(2, []string{"2001-02-03", "1.5"}, []sheet.Kind{sheet.KindDate, sheet.KindNumber}),
+			sheet.NewRow(3, []string{"é 😀 \\x00"}, []sheet.Kind{sheet.KindText}),
 		}},
 		{File: "e.csv", Sheet: "e", Header: []string{}},
 	}
@@ -42,7 +42,7 @@ func TestStreamTables(t *testing.T) {
 	for ti := range 3 {
 		tb := engine.Table{File: "f.csv", Sheet: string(rune('a' + ti)), CaseType: "member", Header: []string{"id", "note"}}
 		for r := range 50 {
-			tb.Rows = append(tb.Rows, sheet.Row{Num: r + 2, Cells: []string{"M-" + string(rune('A'+r%26)), "naïve ✓ " + string(make([]byte, r))}})
+			tb.Rows = append(tb.Rows, sheet.NewRow(r+2, []string{"M-" + string(rune('A'+r%26)), "naïve ✓ " + string(make([]byte, r))}, nil))
 		}
 		ts = append(ts, tb)
 	}

@@ -483,14 +483,14 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 		} else {
 			*r.res = RowResult{File: t.File, Sheet: t.Sheet, Row: row.Num, CaseType: tr.ct.Name}
 		}
-		pw.start(row.Cells)
+		pw.start(row)
 		clear(vals.v)
 		vals.extra = nil
 		anyValue := false
 		for ci := range cols {
 			col := &cols[ci]
 			var cell sheet.Cell
-			if col.index < len(row.Cells) {
+			if col.index < row.Len() {
 				cell = row.Cell(col.index)
 			}
 			if col.kind == spec.MapIgnore {

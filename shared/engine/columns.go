@@ -136,7 +136,7 @@ func reservedNotice(h string) model.Issue {
 
 func columnHasData(t *Table, i int) bool {
 	for _, r := range t.Rows {
-		if i < len(r.Cells) && strings.TrimSpace(r.Cells[i]) != "" {
+		if strings.TrimSpace(r.Text(i)) != "" {
 			return true
 		}
 	}

@@ -46,8 +46,8 @@ func (c *checker) dateOrders(t *Table, cols []column, ct casetype.CaseType) map[
 		default:
 			var e value.OrderEvidence
 			for _, r := range t.Rows {
-				if col.index < len(r.Cells) && r.Kind(col.index) != sheet.KindDate {
-					e.Add(r.Cells[col.index])
+				if col.index < r.Len() && r.Kind(col.index) != sheet.KindDate {
+					e.Add(r.Text(col.index))
 				}
 			}
 			order, ambiguous, conflict := e.Result()

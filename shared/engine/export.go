@@ -46,10 +46,10 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 	}
 	get := func(r sheet.Row, name string) string {
 		i, ok := idx[name]
-		if !ok || i >= len(r.Cells) {
+		if !ok || i >= r.Len() {
 			return ""
 		}
-		v := value.Clean(r.Cells[i])
+		v := value.Clean(r.Text(i))
 		if v == "---" {
 			return ""
 		}
@@ -58,8 +58,8 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 	var out []model.Case
 	for _, r := range sh.Rows {
 		id := ""
-		if idCol < len(r.Cells) {
-			id = value.Clean(r.Cells[idCol])
+		if idCol < r.Len() {
+			id = value.Clean(r.Text(idCol))
 		}
 		if id == "" {
 			continue
@@ -78,18 +78,18 @@ func CasesFromSheet(sh sheet.Sheet) ([]model.Case, error) {
 			c.Closed = true
 		}
 		for i, pt := range parents {
-			if i < len(r.Cells) {
-				if v := value.Clean(r.Cells[i]); v != "" && v != "---" {
+			if i < r.Len() {
+				if v := value.Clean(r.Text(i)); v != "" && v != "---" {
 					c.Parent = &model.Index{CaseID: strings.Fields(v)[0], CaseType: pt, Relationship: "child", Identifier: "parent"}
 				}
 			}
 		}
 		for i, h := range sh.Header {
 			k := strings.TrimSpace(h)
-			if _, isParent := parents[i]; isParent || exportSystem[strings.ToLower(k)] || k == "" || i >= len(r.Cells) {
+			if _, isParent := parents[i]; isParent || exportSystem[strings.ToLower(k)] || k == "" || i >= r.Len() {
 				continue
 			}
-			v := value.Clean(r.Cells[i])
+			v := value.Clean(r.Text(i))
 			if v == "---" {
 				v = ""
 			}

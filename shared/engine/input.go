@@ -154,20 +154,7 @@ func ApplyEdits(ts []Table, edits []tablewire.Edit) {
 			if i == len(t.Rows) || t.Rows[i].Num != e.Row {
 				continue
 			}
-			r := &t.Rows[i]
-			for len(r.Cells) <= e.Col {
-				r.Cells = append(r.Cells, "")
-				if r.Kinds != nil {
-					r.Kinds = append(r.Kinds, sheet.KindEmpty)
-				}
-			}
-			r.Cells[e.Col] = e.Value
-			if r.Kinds != nil { // a person types text
-				r.Kinds[e.Col] = sheet.KindText
-				if e.Value == "" {
-					r.Kinds[e.Col] = sheet.KindEmpty
-				}
-			}
+			t.Rows[i].Set(e.Col, e.Value) // a person types text
 		}
 	}
 }

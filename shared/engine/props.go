@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"casegate/shared/sheet"
 	"encoding/json"
 	"iter"
 	"sort"
@@ -15,7 +16,8 @@ import (
 // budget. It is written to JSON as an object, as a map is.
 type Props struct {
 	lay  *propLayout
-	vals []string   // the values in name order; with lay.cells, the row's cells
+	row  *sheet.Row // with lay.cells: the row whose cells hold the values
+	vals []string   // without lay.cells: the values in name order
 	over []propOver // with lay.cells: the values that are not their cell's text
 }
 
@@ -55,10 +57,7 @@ func (p Props) value(i int) string {
 			return o.v
 		}
 	}
-	if c := p.lay.cells[i]; c < len(p.vals) {
-		return p.vals[c]
-	}
-	return ""
+	return p.row.Text(p.lay.cells[i])
 }
 
 // All yields the properties in name order.
@@ -195,7 +194,7 @@ func (p *Props) UnmarshalJSON(b []byte) error {
 type propWriter struct {
 	slot  map[string]int // property name → place in the layout
 	lay   *propLayout    // the table's
-	cells []string       // the row's cells
+	row   *sheet.Row     // the row being read
 	room  []propOver     // the row's values that are not their cell's text, from a shared array
 	set   []bool         // the layout's places the row has set
 	nset  int
@@ -225,8 +224,8 @@ func (w *propWriter) keep(v string) *string {
 	return p
 }
 
-func (w *propWriter) start(cells []string) {
-	w.cells, w.nset, w.extra = cells, 0, Props{}
+func (w *propWriter) start(row *sheet.Row) {
+	w.row, w.nset, w.extra = row, 0, Props{}
 	w.room = w.room[len(w.room):] // the previous rows keep theirs
 	clear(w.set)
 }
@@ -241,10 +240,7 @@ func (w *propWriter) put(slot int, name, v string) {
 			return
 		}
 	}
-	cell := ""
-	if c := w.lay.cells[slot]; c < len(w.cells) {
-		cell = w.cells[c]
-	}
+	cell := w.row.Text(w.lay.cells[slot])
 	k := 0
 	for k < len(w.room) && int(w.room[k].slot) != slot {
 		k++
@@ -274,7 +270,7 @@ func (w *propWriter) put(slot int, name, v string) {
 // places set and the others, in new slices.
 func (w *propWriter) props() Props {
 	var p Props
-	row := Props{lay: w.lay, vals: w.cells}
+	row := Props{lay: w.lay, row: w.row}
 	if len(w.room) > 0 {
 		row.over = w.room[:len(w.room):len(w.room)]
 	}

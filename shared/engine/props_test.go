@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"casegate/shared/sheet"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -50,8 +51,8 @@ func TestPropWriter(t *testing.T) {
 	names := []string{"b", "d", "f"}
 	lay := &propLayout{names: names, cells: []int{2, 0, 5}} // f's cell is past the row's end
 	w := &propWriter{slot: map[string]int{"b": 0, "d": 1, "f": 2}, lay: lay, set: make([]bool, 3)}
-	row1 := []string{"2", "x", "1"}
-	w.start(row1)
+	row1 := sheet.NewRow(2, []string{"2", "x", "1"}, nil)
+	w.start(&row1)
 	w.put(0, "b", "1")    // its cell's text
 	w.put(-1, "d", "2")   // its own
 	w.put(2, "f", "")     // a missing cell's text
@@ -60,8 +61,8 @@ func TestPropWriter(t *testing.T) {
 	if full.lay != lay || len(full.over) != 1 || full.Map()["d"] != "two" || full.Map()["b"] != "1" || full.Len() != 3 {
 		t.Errorf("every place set: %v (shared layout: %v, own values: %d)", full.Map(), full.lay == lay, len(full.over))
 	}
-	row2 := []string{"a", "b", "c"}
-	w.start(row2)
+	row2 := sheet.NewRow(3, []string{"a", "b", "c"}, nil)
+	w.start(&row2)
 	w.put(2, "f", "x")
 	w.put(-1, "a", "default")
 	w.put(-1, "e", "default")
@@ -73,7 +74,8 @@ func TestPropWriter(t *testing.T) {
 	if strings.Join(got, " ") != "a=default e=default f=x" {
 		t.Errorf("part of the layout and defaults: %v", got)
 	}
-	w.start([]string{"p", "q"})
+	row3 := sheet.NewRow(4, []string{"p", "q"}, nil)
+	w.start(&row3)
 	w.put(0, "b", "r")
 	w.put(1, "d", "p") // d's cell (0) holds p: no value of its own
 	w.put(2, "f", "s")
@@ -81,12 +83,12 @@ func TestPropWriter(t *testing.T) {
 	if got := third.Map(); got["b"] != "r" || got["d"] != "p" || got["f"] != "s" || len(third.over) != 2 {
 		t.Errorf("third row: %v (own values %d)", got, len(third.over))
 	}
-	if strings.Join(names, ",") != "b,d,f" || strings.Join(row1, ",") != "2,x,1" || full.Map()["f"] != "" || full.Map()["d"] != "two" {
-		t.Errorf("the shared names, a row's cells or the first row changed: %v %v %v", names, row1, full.Map())
+	if strings.Join(names, ",") != "b,d,f" || strings.Join(row1.Texts(), ",") != "2,x,1" || full.Map()["f"] != "" || full.Map()["d"] != "two" {
+		t.Errorf("the shared names, a row's cells or the first row changed: %v %v %v", names, row1.Texts(), full.Map())
 	}
 	// With on a row's properties leaves its cells alone.
 	changed := full.With("b", "changed")
-	if changed.Map()["b"] != "changed" || full.Map()["b"] != "1" || row1[2] != "1" {
-		t.Errorf("With wrote through: %v %v %v", changed.Map(), full.Map(), row1)
+	if changed.Map()["b"] != "changed" || full.Map()["b"] != "1" || row1.Text(2) != "1" {
+		t.Errorf("With wrote through: %v %v %v", changed.Map(), full.Map(), row1.Texts())
 	}
 }

@@ -15,7 +15,7 @@ func cloneTables(ts []Table) []Table {
 		out[i] = t
 		out[i].Rows = make([]sheet.Row, len(t.Rows))
 		for j, r := range t.Rows {
-			out[i].Rows[j] = sheet.Row{Num: r.Num, Cells: slices.Clone(r.Cells), Kinds: slices.Clone(r.Kinds)}
+			out[i].Rows[j] = sheet.NewRow(r.Num, r.Texts(), slices.Clone(r.Kinds))
 		}
 	}
 	return out
@@ -29,16 +29,7 @@ func setCell(ts []Table, file string, row, col int, v string) RowRef {
 		for ri := range ts[ti].Rows {
 			r := &ts[ti].Rows[ri]
 			if r.Num == row {
-				for len(r.Cells) <= col {
-					r.Cells = append(r.Cells, "")
-					if r.Kinds != nil {
-						r.Kinds = append(r.Kinds, sheet.KindEmpty)
-					}
-				}
-				r.Cells[col] = v
-				if r.Kinds != nil { // typed text
-					r.Kinds[col] = sheet.KindText
-				}
+				r.Set(col, v) // typed text
 				return RowRef{File: file, Sheet: ts[ti].Sheet, Row: row}
 			}
 		}

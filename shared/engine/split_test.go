@@ -75,8 +75,8 @@ func containsCode(r *RowResult, code string) bool {
 // row's end is added.
 func TestApplyEditsKeepsKinds(t *testing.T) {
 	ts := []Table{{File: "m.xlsx", Sheet: "m", Header: []string{"id", "dob", "n", "a", "b"}, Rows: []sheet.Row{
-		{Num: 2, Cells: []string{"M-1", "2001-02-03", "42"}, Kinds: []sheet.Kind{sheet.KindText, sheet.KindDate, sheet.KindNumber}},
-		{Num: 3, Cells: []string{"M-2"}},
+		sheet.NewRow(2, []string{"M-1", "2001-02-03", "42"}, []sheet.Kind{sheet.KindText, sheet.KindDate, sheet.KindNumber}),
+		sheet.NewRow(3, []string{"M-2"}, nil),
 	}}}
 	ApplyEdits(ts, []tablewire.Edit{
 		{File: "m.xlsx", Sheet: "m", Row: 2, Col: 2, Value: "forty-two"},
@@ -84,12 +84,12 @@ func TestApplyEditsKeepsKinds(t *testing.T) {
 		{File: "m.xlsx", Sheet: "m", Row: 3, Col: 1, Value: "03/02/2001"},
 	})
 	r := ts[0].Rows[0]
-	got := fmt.Sprint(r.Cells, r.Kind(0), r.Kind(1), r.Kind(2), r.Kind(3), r.Kind(4))
+	got := fmt.Sprint(r.Texts(), r.Kind(0), r.Kind(1), r.Kind(2), r.Kind(3), r.Kind(4))
 	want := fmt.Sprint([]string{"M-1", "2001-02-03", "forty-two", "", "x"}, sheet.KindText, sheet.KindDate, sheet.KindText, sheet.KindEmpty, sheet.KindText)
 	if got != want {
 		t.Errorf("row 2: %s, want %s", got, want)
 	}
-	if r := ts[0].Rows[1]; len(r.Cells) != 2 || r.Cells[1] != "03/02/2001" || r.Kind(1) != sheet.KindText || r.Kinds != nil {
+	if r := ts[0].Rows[1]; r.Len() != 2 || r.Text(1) != "03/02/2001" || r.Kind(1) != sheet.KindText || r.Kinds != nil {
 		t.Errorf("row 3: %+v", r)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"casegate/shared/api"
@@ -47,7 +46,7 @@ func Rows(tables []engine.Table, p *engine.Plan) [][]Row {
 			if r == nil || (r.Action != engine.ActionError && r.Action != engine.ActionSkip) {
 				continue
 			}
-			b := Row{Bad: map[string]string{}, Cells: slices.Clone(row.Cells)}
+			b := Row{Bad: map[string]string{}, Cells: row.Texts()}
 			var reasons []string
 			for _, is := range r.Issues {
 				if is.Severity != model.SeverityError && r.Action != engine.ActionSkip {
@@ -163,7 +162,7 @@ func FromOutcomes(rows []api.RowOutcome) ([]engine.Table, *engine.Plan) {
 			idx[k] = ti
 			tables = append(tables, engine.Table{File: o.File, Sheet: o.Sheet, Header: o.Header})
 		}
-		tables[ti].Rows = append(tables[ti].Rows, sheet.Row{Num: o.Row, Cells: slices.Clone(o.Cells)})
+		tables[ti].Rows = append(tables[ti].Rows, sheet.NewRow(o.Row, o.Cells, nil))
 		p.Rows = append(p.Rows, engine.RowResult{File: o.File, Sheet: o.Sheet, Row: o.Row, Action: o.Action, Issues: o.Issues})
 	}
 	return tables, p

@@ -169,7 +169,7 @@ func TestXLSX_MatchesExcelize(t *testing.T) {
 				ours[ref] = Cell{Value: h, Kind: KindText}
 			}
 			for _, r := range sh.Rows {
-				for c := range r.Cells {
+				for c := range r.Len() {
 					ref, _ := excelize.CoordinatesToCellName(c+1, r.Num)
 					ours[ref] = r.Cell(c)
 				}

@@ -287,7 +287,7 @@ func TestHostileCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bare quote: %v", err)
 	}
-	if got := b.Sheets[0].Rows[0].Cells[0]; got != `12" pipe` || b.Sheets[0].Rows[1].Num != 3 {
+	if got := b.Sheets[0].Rows[0].Text(0); got != `12" pipe` || b.Sheets[0].Rows[1].Num != 3 {
 		t.Errorf("bare quote: %q, second row numbered %d", got, b.Sheets[0].Rows[1].Num)
 	}
 	// The exact boundaries.

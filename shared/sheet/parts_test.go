@@ -31,9 +31,42 @@ func sameRead(t *testing.T, what string, data []byte, opt Options) {
 	if fmt.Sprint(e1) != fmt.Sprint(e2) {
 		t.Fatalf("%s: one pass: %v; in parts: %v", what, e1, e2)
 	}
-	if !reflect.DeepEqual(one, parts) {
-		t.Fatalf("%s: the parts read differently:\n%+v\n%+v", what, one, parts)
+	if !reflect.DeepEqual(seen(one), seen(parts)) {
+		t.Fatalf("%s: the parts read differently:\n%+v\n%+v", what, seen(one), seen(parts))
 	}
+}
+
+// seenRow is a row as a person sees it (a Row's text may be any piece of
+// the file holding its cells).
+type seenRow struct {
+	Num   int
+	Cells []string
+	Kinds []Kind
+}
+
+// seen is a book's sheets as a person sees them.
+func seen(b *Book) any {
+	if b == nil {
+		return nil
+	}
+	type seenSheet struct {
+		Sheet Sheet
+		Rows  []seenRow
+	}
+	out := []any{b.Format, b.Encoding, b.Delimiter, b.Date1904}
+	for _, sh := range b.Sheets {
+		s := seenSheet{Sheet: sh}
+		s.Sheet.Rows = nil
+		for _, r := range sh.Rows {
+			sr := seenRow{Num: r.Num, Cells: r.Texts()}
+			for i := range r.Len() {
+				sr.Kinds = append(sr.Kinds, r.Kind(i))
+			}
+			s.Rows = append(s.Rows, sr)
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // TestPartsReadAsOnePass: a text read in parts is the text read in one
@@ -103,7 +136,7 @@ func FuzzReadCSVParts(f *testing.F) {
 		}
 		opt := Options{HeaderRow: header, Limits: Limits{MaxRecordBytes: 4096, MaxRows: 1000}}
 		one, parts, e1, e2 := readWays(data, opt)
-		if fmt.Sprint(e1) != fmt.Sprint(e2) || !reflect.DeepEqual(one, parts) {
+		if fmt.Sprint(e1) != fmt.Sprint(e2) || !reflect.DeepEqual(seen(one), seen(parts)) {
 			t.Fatalf("one pass and parts differ on %q:\n%v %+v\n%v %+v", data, e1, one, e2, parts)
 		}
 	})

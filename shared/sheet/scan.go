@@ -329,11 +329,14 @@ func decodeOOXMLEscapes(s string) string {
 	return string(b)
 }
 
-// arena makes the cells' strings out of large shared blocks: a string per
-// cell was an allocation per cell, which the browser's wasm pays dearly
-// for. A block's bytes are never written again once handed out, and every
-// cell is kept as long as the sheet, so the blocks live exactly as long.
+// arena makes a row's cells' strings out of one reused block: a string
+// per cell was an allocation per cell, which the browser's wasm pays
+// dearly for. The strings live until reset (the row is copied out by
+// then), when the block's bytes are written again.
 type arena struct{ buf []byte }
+
+// reset makes the block's room free again.
+func (a *arena) reset() { a.buf = a.buf[:0] }
 
 func (a *arena) string(b []byte) string {
 	switch {
@@ -350,14 +353,16 @@ func (a *arena) string(b []byte) string {
 	return unsafe.String(&a.buf[start], len(b))
 }
 
-// cellSlab hands out rows' cells (and kinds) from shared arrays: one
-// allocation per 16k cells instead of one per row.
+// cellSlab hands out rows' cell offsets, kinds and texts from shared
+// arrays: one allocation per 16k cells (or 64 KiB of text) instead of
+// one per row.
 type cellSlab struct {
-	buf   []string
+	offs  []uint32
 	kinds []Kind
+	text  []byte
 }
 
-func (s *cellSlab) take(n int) []string { return carve(&s.buf, n) }
+func (s *cellSlab) takeOffs(n int) []uint32 { return carve(&s.offs, n) }
 
 func (s *cellSlab) takeKinds(n int) []Kind { return carve(&s.kinds, n) }
 
@@ -371,14 +376,27 @@ func carve[T any](buf *[]T, n int) []T {
 	return c
 }
 
-// row copies cells out as a row's texts and kinds (nil kinds when every
-// cell is text or empty).
+// row copies cells out as a row: their texts one after another in a
+// shared block (the cells' own strings may be reused after), and their
+// kinds (nil when every cell is text or empty).
 func (s *cellSlab) row(num int, cells []Cell) Row {
-	r := Row{Num: num, Cells: s.take(len(cells))}
+	n := 0
 	plain := true
-	for i, c := range cells {
-		r.Cells[i] = c.Value
+	for _, c := range cells {
+		n += len(c.Value)
 		plain = plain && (c.Kind == KindText || c.Kind == KindEmpty)
+	}
+	if cap(s.text)-len(s.text) < n {
+		s.text = make([]byte, 0, max(n, 64<<10))
+	}
+	start := len(s.text)
+	r := Row{Num: num, offs: s.takeOffs(len(cells))}
+	for i, c := range cells {
+		s.text = append(s.text, c.Value...)
+		r.offs[i] = uint32(len(s.text) - start)
+	}
+	if n > 0 {
+		r.text = unsafe.String(&s.text[start], n)
 	}
 	if !plain {
 		r.Kinds = s.takeKinds(len(cells))
@@ -387,6 +405,26 @@ func (s *cellSlab) row(num int, cells []Cell) Row {
 		}
 	}
 	return r
+}
+
+// textRow makes a row of cells that are pieces of text (a csv part's
+// text: no copy), or copies them when one is not (a field with a doubled
+// quote, read into a string of its own).
+func (s *cellSlab) textRow(num int, text string, cells []string) Row {
+	base := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	offs := s.takeOffs(2 * len(cells))
+	for i, c := range cells {
+		if c == "" {
+			offs[2*i], offs[2*i+1] = 0, 0
+			continue
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(c)))
+		if p < base || p+uintptr(len(c)) > base+uintptr(len(text)) {
+			return NewRow(num, cells, nil)
+		}
+		offs[2*i], offs[2*i+1] = uint32(p-base), uint32(p-base)+uint32(len(c))
+	}
+	return Row{Num: num, text: text, offs: offs, pairs: true}
 }
 
 // fastCells turns on scanner.cell (tests compare reading with and without).

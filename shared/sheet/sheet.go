@@ -34,7 +34,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
+	"unsafe"
 
 	"casegate/shared/model"
 )
@@ -57,29 +59,102 @@ type Cell struct {
 	Kind  Kind
 }
 
-// Row is one row; Num is its number as in the spreadsheet. Cells are what
-// a person sees; Kinds their kinds, nil when every cell is text or empty
-// (every csv row): a cell costs 16 bytes, not a Cell's 24 (2 M cells at
-// 100,000 rows, held while the import is checked).
+// Row is one row; Num is its number as in the spreadsheet. Its cells are
+// what a person sees, held as one text and where each cell is in it (a
+// csv row's text is a piece of the file's): 4 or 8 bytes a cell, where a
+// string per cell cost 16 (2 M cells at 100,000 rows, held while the
+// import is checked in the browser's worker, whose memory is the budget).
+// Kinds are the cells' kinds, nil when every cell is text or empty (every
+// csv row).
 type Row struct {
 	Num   int
-	Cells []string
 	Kinds []Kind
+	text  string
+	offs  []uint32 // cell i ends at offs[i], starting where cell i-1 ends; paired: starts at offs[2i], ends at offs[2i+1]
+	pairs bool
+}
+
+// NewRow makes a row of cells (copied into the row's text); kinds may be nil.
+func NewRow(num int, cells []string, kinds []Kind) Row {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	b := make([]byte, 0, n)
+	offs := make([]uint32, len(cells))
+	for i, c := range cells {
+		b = append(b, c...)
+		offs[i] = uint32(len(b))
+	}
+	return Row{Num: num, Kinds: kinds, text: unsafe.String(unsafe.SliceData(b), len(b)), offs: offs}
+}
+
+// Len is the number of cells.
+func (r *Row) Len() int {
+	if r.pairs {
+		return len(r.offs) / 2
+	}
+	return len(r.offs)
+}
+
+// Text is the i-th cell's text; past the row's end, "".
+func (r *Row) Text(i int) string {
+	switch {
+	case r.pairs:
+		if 2*i+1 < len(r.offs) {
+			return r.text[r.offs[2*i]:r.offs[2*i+1]]
+		}
+	case i == 0 && len(r.offs) > 0:
+		return r.text[:r.offs[0]]
+	case i > 0 && i < len(r.offs):
+		return r.text[r.offs[i-1]:r.offs[i]]
+	}
+	return ""
+}
+
+// Texts returns the cells' texts in a new slice.
+func (r *Row) Texts() []string { return r.AppendTexts(make([]string, 0, r.Len())) }
+
+// AppendTexts appends the cells' texts to dst.
+func (r *Row) AppendTexts(dst []string) []string {
+	for i := range r.Len() {
+		dst = append(dst, r.Text(i))
+	}
+	return dst
 }
 
 // Kind is the kind of the i-th cell.
 func (r *Row) Kind(i int) Kind {
 	switch {
-	case r.Kinds != nil:
+	case r.Kinds != nil && i < len(r.Kinds):
 		return r.Kinds[i]
-	case r.Cells[i] == "":
+	case r.Text(i) == "":
 		return KindEmpty
 	}
 	return KindText
 }
 
 // Cell is the i-th cell.
-func (r *Row) Cell(i int) Cell { return Cell{Value: r.Cells[i], Kind: r.Kind(i)} }
+func (r *Row) Cell(i int) Cell { return Cell{Value: r.Text(i), Kind: r.Kind(i)} }
+
+// Set sets the i-th cell's text (an edit: the row's text is made again),
+// adding empty cells up to it; a set cell is text.
+func (r *Row) Set(i int, v string) {
+	cells := r.Texts()
+	for len(cells) <= i {
+		cells = append(cells, "")
+	}
+	cells[i] = v
+	kinds := r.Kinds
+	if kinds != nil {
+		kinds = append(slices.Clone(kinds), make([]Kind, len(cells)-len(kinds))...)
+		kinds[i] = KindText
+		if v == "" {
+			kinds[i] = KindEmpty
+		}
+	}
+	*r = NewRow(r.Num, cells, kinds)
+}
 
 // Sheet is one read sheet. Rows holds the rows after the header, without
 // fully blank ones (Num keeps the real numbering).

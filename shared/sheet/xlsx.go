@@ -220,14 +220,15 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		v, isText                             []byte
 		lastRow                               int
 	)
-	flushRow := func() error {
+	var flushRow func() error
+	flush := func() error {
 		if rowNum < opt.HeaderRow {
 			return nil
 		}
 		if rowNum == opt.HeaderRow {
 			texts := make([]string, len(cells))
 			for i, c := range cells {
-				texts[i] = c.Value
+				texts[i] = strings.Clone(c.Value) // the arena's bytes are the next row's
 			}
 			sh.Header = header(texts)
 			return nil
@@ -248,6 +249,11 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 		}
 		sh.Rows = append(sh.Rows, slab.row(rowNum, cells))
 		return nil
+	}
+	flushRow = func() error {
+		err := flush()
+		texts.reset() // the row copied its cells' texts out
+		return err
 	}
 	// Numbers and dates repeat (dates of birth, counts, amounts): each
 	// distinct stored value is formatted once, and looking it up with
@@ -313,6 +319,7 @@ func (z *zipBook) readSheet(ref sheetRef, pr *partReader, styles []fmtKind, sst 
 				c.Value, c.Kind = formatDate(val, fk, z.date1904)
 			}
 			if len(formatted[fk]) < 200000 {
+				c.Value = strings.Clone(c.Value) // kept past the row (the arena's are not)
 				formatted[fk][string(v)] = c
 			}
 		}
