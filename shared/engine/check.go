@@ -30,8 +30,7 @@ type rowState struct {
 	pw          *propWriter // while the row is read: where its properties go
 	*parentReq              // what the row says of its parent: nil when nothing
 	parentIndex int         // import row index of the parent, -1 if none
-	table       int
-	hasParent   bool // the row names a parent (parentReq is set)
+	hasParent   bool        // the row names a parent (parentReq is set)
 	closeSet    bool
 	ownerIDSet  bool
 	dupKey      bool // repeats the external id another row creates
@@ -42,10 +41,28 @@ type rowState struct {
 type parentReq struct {
 	parentKey  string
 	parentType string
-	relation   string
-	identifier string
 	parentCol  string
+	more       *parentMore // set only when the row says them (rare): 64 bytes a request, not 88
 	parentByID bool
+}
+
+// parentMore is the rest of what a row may say of its parent.
+type parentMore struct{ relation, identifier string }
+
+// relationID returns the parent relationship and identifier the row gives.
+func (p *parentReq) relationID() (string, string) {
+	if p.more == nil {
+		return "", ""
+	}
+	return p.more.relation, p.more.identifier
+}
+
+// setMore returns the row's parentMore, made on first use.
+func (p *parentReq) setMore() *parentMore {
+	if p.more == nil {
+		p.more = &parentMore{}
+	}
+	return p.more
 }
 
 // req returns the row's parent request, made on first use.
@@ -369,7 +386,7 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 		}
 	}
 	n := len(t.Rows)
-	return &tableRead{c: c, t: t, ti: ti, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
+	return &tableRead{c: c, t: t, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
 		lay: lay, need: need, defs: defaultsOf(c.sp, ct), states: make([]rowState, n), results: results,
 		needVals: make([]string, n*len(need)), blank: make([]bool, n), fresh: true}, nil
 }
@@ -444,7 +461,6 @@ func (c *checker) crossRows(tr *tableRead, states []rowState) {
 type tableRead struct {
 	c        *checker
 	t        *Table
-	ti       int
 	ct       casetype.CaseType
 	rc       *rules.Checker
 	cols     []column
@@ -472,9 +488,9 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 		row := &t.Rows[ri]
 		r := &tr.states[ri]
 		if tr.fresh { // zero already: writing whole structs again cost ~15% of a check
-			r.table, r.parentIndex = tr.ti, -1
+			r.parentIndex = -1
 		} else {
-			*r = rowState{table: tr.ti, parentIndex: -1}
+			*r = rowState{parentIndex: -1}
 		}
 		r.pw = pw
 		r.res = &tr.results[ri]
@@ -633,11 +649,11 @@ func (c *checker) setSpecial(r *rowState, t *Table, col *column, name, v string,
 		}
 	case "parent_relationship_type":
 		if v != "" {
-			r.req().relation = strings.ToLower(v)
+			r.req().setMore().relation = strings.ToLower(v)
 		}
 	case "parent_identifier":
 		if v != "" {
-			r.req().identifier = v
+			r.req().setMore().identifier = v
 		}
 	case "close":
 		switch strings.ToLower(v) {

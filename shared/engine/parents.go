@@ -94,7 +94,7 @@ func (c *checker) resolveParents() error {
 		}
 		// Normalized here, not in the row: a plan made to keep the rows
 		// shares their parent requests.
-		relation, identifier := r.relation, r.identifier
+		relation, identifier := r.relationID()
 		switch relation {
 		case "", "child":
 			relation = "child"
