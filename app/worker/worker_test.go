@@ -304,3 +304,25 @@ func TestWorkbookReadWhereItIs(t *testing.T) {
 		t.Errorf("the last message is %q, want idle", last)
 	}
 }
+
+// TestJSFileReadsAsBytes: reads at any offset and length, across and
+// within the cached block and past the end, give what a bytes.Reader gives.
+func TestJSFileReadsAsBytes(t *testing.T) {
+	data := make([]byte, 3*jsBlock+123)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	f := &jsFile{a: arr, n: int64(len(data))}
+	want := bytes.NewReader(data)
+	for _, c := range []struct{ off, n int }{{0, 10}, {5, 4096}, {jsBlock - 3, 10}, {jsBlock - 3, 10}, {100, jsBlock}, {len(data) - 5, 10},
+		{len(data), 1}, {2 * jsBlock, 4096}, {1, 1}, {len(data) - 4096, 4096}, {0, 2 * jsBlock}} {
+		p, q := make([]byte, c.n), make([]byte, c.n)
+		n, err := f.ReadAt(p, int64(c.off))
+		m, werr := want.ReadAt(q, int64(c.off))
+		if n != m || (err == nil) != (werr == nil) || !bytes.Equal(p[:n], q[:m]) {
+			t.Errorf("ReadAt(%d bytes at %d) = %d, %v; want %d, %v", c.n, c.off, n, err, m, werr)
+		}
+	}
+}
