@@ -43,8 +43,8 @@ func pageLoad(t *testing.T, ctx context.Context, root string) loadFigures {
 		_ = zw.Close()
 		_ = gz.Close()
 		var br int64
-		if _, err := exec.LookPath("brotli"); err == nil {
-			if err := exec.Command("brotli", "-k", "-f", "-q", "11", p).Run(); err == nil {
+		if _, err := exec.LookPath("brotli"); err == nil { // as the Makefile makes them
+			if err := exec.Command("brotli", "-k", "-f", "-q", "11", "-w", "22", p).Run(); err == nil {
 				if st, err := os.Stat(p + ".br"); err == nil {
 					br = st.Size()
 				}

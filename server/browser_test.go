@@ -52,7 +52,7 @@ func buildWeb(t *testing.T) string {
 			args = append(args, "-gcflags=all=-l")
 		}
 		cmd := exec.Command("go", append(args, "-o", filepath.Join(web, out), pkg)...)
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWASM=satconv,signext") // as the Makefile builds them
 		if o, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("build %s: %v\n%s", pkg, err, o)
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"runtime/debug"
@@ -403,100 +404,122 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 	// marking the verdicts took ~250 ms of the frame that shows it). The
 	// collector resumes once it is on screen.
 	p.pauseGC(ctx)
-	// The verdicts come as bytes: a string of tens of MB cost a UTF-8
-	// encoding on the way into Go. Copied with the collector paused (one
-	// assisting these copies held the page ~50 ms).
-	if b := m.raw.Get("verdicts"); b.Truthy() {
-		buf := make([]byte, b.Length())
-		app.CopyBytesToGo(buf, b)
-		m.Verdicts = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
-	}
-	if m.Index != "" {
-		m.Nums, m.Starts = int32s(m.raw.Get("nums")), int32s(m.raw.Get("starts"))
-	}
-	var ts []table
-	var bases []int
 	pl := &plan{}
-	if m.Index != "" { // a re-check sends no tables: the page has them
-		var ix tablewire.Index
-		if json.Unmarshal([]byte(m.Index), &ix) != nil || len(ix.Heads) != len(ix.Counts) || len(m.Starts) != len(m.Nums)+1 {
-			bad()
-			return
-		}
-		k := 0
-		for ti, h := range ix.Heads {
-			if k+ix.Counts[ti] > len(m.Nums) {
-				bad()
-				return
-			}
-			h.Rows = make([]row, ix.Counts[ti])
-			for ri := range h.Rows {
-				h.Rows[ri].Num = int(m.Nums[k+ri])
-			}
-			ts, bases = append(ts, h), append(bases, k)
-			k += ix.Counts[ti]
-		}
-	}
-	vr, err := tablewire.NewVerdictReader(m.Verdicts)
-	if err != nil || json.Unmarshal([]byte(m.Plan), pl) != nil {
+	if json.Unmarshal([]byte(m.Plan), pl) != nil {
 		bad()
 		return
 	}
 	p.incoming = pl
-	const part = 25000    // ~30 ms of decoding in the page's wasm
-	if vr.Len() <= part { // small: at once (a re-check after an edit shows without delay)
-		if _, err := vr.Read(part); err != nil {
-			bad()
-			return
-		}
-		pl.Rows = vr.Verdicts()
-		p.showResult(ctx, m, pl, ts, bases)
-		return
+	// The answer is taken in steps, one a frame, each ~30–50 ms at 100k
+	// rows: the verdicts' bytes copied in (a string of tens of MB cost a
+	// UTF-8 encoding on the way into Go, so they come as bytes), the rows'
+	// numbers, the verdicts decoded a part at a time, then what the review
+	// derives from every row. Done in one task, the copy and the tables'
+	// rows alone held the page ~130 ms.
+	var buf []byte
+	vb := m.raw.Get("verdicts")
+	if vb.Type() == app.TypeObject { // bytes (a Uint8Array)
+		buf = make([]byte, vb.Length())
 	}
-	var step func(ctx app.Context)
-	step = func(ctx app.Context) {
-		if p.incoming != pl { // a newer answer, or the import was dropped
-			return
-		}
-		done, err := vr.Read(part)
-		if err != nil {
-			bad()
-			return
-		}
-		if !done {
-			p.progress = fmt.Sprintf("Drawing the review: %d%%", 90*vr.Done()/max(1, vr.Len()))
-			afterPaint(ctx, step)
-			return
-		}
-		pl.Rows = vr.Verdicts()
-		// Then what the review derives from every row, a piece a frame.
-		var codes []codeCount
-		var groups []*pickGroup
-		var strips map[string]map[string][10]bool
-		pieces := []func(){
-			func() { codes = codeCounts(pl) },
-			func() { groups = pickGroups(pl) },
-			func() { strips = stripsOf(pl) },
-			func() {
+	var ts []table
+	var bases []int
+	var vr *tablewire.VerdictReader
+	var codes []codeCount
+	var groups []*pickGroup
+	var strips map[string]map[string][10]bool
+	const chunk = 4 << 20     // bytes copied a step
+	const part = 25000        // verdicts decoded a step: ~30 ms in the page's wasm
+	small := len(buf) < 1<<20 // a re-check after an edit shows at once
+	stage, copied := 0, 0
+	var run func(ctx app.Context)
+	run = func(ctx app.Context) {
+		for {
+			if p.incoming != pl { // a newer answer, or the import was dropped
+				return
+			}
+			switch stage {
+			case 0: // the verdicts' bytes
+				if copied < len(buf) {
+					end := min(copied+chunk, len(buf))
+					app.CopyBytesToGo(buf[copied:end], vb.Call("subarray", copied, end))
+					copied = end
+					stage-- // again, until every byte is in
+				}
+			case 1: // the rows' numbers (a re-check sends no tables: the page has them)
+				if buf != nil {
+					m.Verdicts = unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
+				}
+				var err error
+				if ts, bases, err = p.indexOf(&m); err == nil {
+					vr, err = tablewire.NewVerdictReader(m.Verdicts)
+				}
+				if err != nil {
+					bad()
+					return
+				}
+			case 2: // the verdicts, a part at a time
+				done, err := vr.Read(part)
+				if err != nil {
+					bad()
+					return
+				}
+				if !done {
+					p.progress = fmt.Sprintf("Drawing the review: %d%%", 90*vr.Done()/max(1, vr.Len()))
+					stage--
+				} else {
+					pl.Rows = vr.Verdicts()
+				}
+			case 3: // then what the review derives from every row
+				codes = codeCounts(pl)
+			case 4:
+				groups = pickGroups(pl)
+			case 5:
+				strips = stripsOf(pl)
+			default:
 				p.filtered, p.derivedFilter = filterRows(pl, p.filter), p.filter
 				p.codes, p.pickGroups, p.strips, p.derivedOf = codes, groups, strips, pl
 				p.showResult(ctx, m, pl, ts, bases)
-			},
-		}
-		var piece func(ctx app.Context)
-		piece = func(ctx app.Context) {
-			if p.incoming != pl {
 				return
 			}
-			pieces[0]()
-			if pieces = pieces[1:]; len(pieces) > 0 {
-				afterPaint(ctx, piece)
+			stage++
+			if !small {
+				afterPaint(ctx, run)
+				return
 			}
 		}
-		afterPaint(ctx, piece)
 	}
 	p.progress = "Drawing the review…"
-	afterPaint(ctx, step) // the bytes were copied in this task: decode in the next
+	run(ctx)
+}
+
+// indexOf reads where the tables' rows are in the worker's bytes: the
+// tables' heads, each with its rows' numbers, and where each table starts
+// among the rows. A re-check's answer has none.
+func (p *importPage) indexOf(m *workerMessage) ([]table, []int, error) {
+	if m.Index == "" {
+		return nil, nil, nil
+	}
+	bad := errors.New("bad index")
+	m.Nums, m.Starts = int32s(m.raw.Get("nums")), int32s(m.raw.Get("starts"))
+	var ix tablewire.Index
+	if json.Unmarshal([]byte(m.Index), &ix) != nil || len(ix.Heads) != len(ix.Counts) || len(m.Starts) != len(m.Nums)+1 {
+		return nil, nil, bad
+	}
+	var ts []table
+	var bases []int
+	k := 0
+	for ti, h := range ix.Heads {
+		if k+ix.Counts[ti] > len(m.Nums) {
+			return nil, nil, bad
+		}
+		h.Rows = make([]row, ix.Counts[ti])
+		for ri := range h.Rows {
+			h.Rows[ri].Num = int(m.Nums[k+ri])
+		}
+		ts, bases = append(ts, h), append(bases, k)
+		k += ix.Counts[ti]
+	}
+	return ts, bases, nil
 }
 
 // afterPaint runs f once the browser has drawn its next frame (a step of
