@@ -330,21 +330,24 @@ const whyMissed = `
   less; a target in seconds missed while its ratio passes is the host.
 - **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
   rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
-  xlsx takes ~190 MB (~290 MB before this was worked on), a UTF-8 csv ~187 MB (a Windows-1252 one
-  more: its text decoded is a second copy).
-  The check runs without collections and allocates ~185 MB: the file and its 2 M cells (16 bytes each, kinds apart and only for rows
-  with a number or date, plus their texts: ~50 MB for the xlsx), the engine's rows (216 bytes of
-  state and 16 bytes per property value: ~45 MB), the rows as read and the plan. A workbook is read where it is in JavaScript's memory, not copied in; the answer goes
-  to JavaScript a chunk at a time as it is written, and the first read, spent by the plan, is
-  dropped, and the plan once hashed, before the rows are read again. What the check leaves live
-  is ~100 MB, but half of what it allocates stays live until its plan is made (the cells, the
-  rows' state and values), and collecting while it runs cost more time than the budget has. Closing it: the import held as offsets into the file's bytes (property
-  values as cell references, row state in a few pointer-free arrays).
-- **csv in the worker** takes ~1.4–1.6 s for 100k rows on the earlier host: ~0.2–0.3 s reading
-  (our own scanner, fields sharing the file's bytes), ~0.85–1 s checking (in the benchmark's file
-  every row names a parent that is not in it, so every row gets its own message and a new-parent
-  offer), ~0.2 s encoding the answer. Natively the same check takes ~0.3 s of CPU; wasm runs it
-  ~3× slower, on one thread. Papa Parse only splits the text.
+  xlsx takes ~137–144 MB, a UTF-8 csv ~142–146 MB, a Windows-1252 csv ~159–165 MB (its bytes and
+  its decoded text are both held while it is read); 190, 187 and 234 MB before the change that
+  met the target. The check runs without collections (with them it took ~2× as long), so its peak
+  is what it allocates: a row's cells are one text and where each cell is in it (a csv row's a
+  piece of the file, 8 bytes a cell where a string was 16; an xlsx row's texts copied out of a
+  reused block), a row's properties are its cells where the value is the cell's text (only the
+  others its own; a value per row and property was ~23 MB), a row's state is 200 bytes, and the
+  worker reserves about what the check will take (12× an xlsx, 7× a csv) in one step, as growing
+  wasm memory step by step cost ~0.4–0.7 s.
+- **Seconds in the worker.** csv 100k: ~0.25–0.6 s reading, ~1.1–1.3 s checking, ~0.25–0.3 s
+  encoding the answer. In the benchmark's file every row names a parent that is not in it, so every
+  row gets its own message and a new-parent offer. On this host a first write to fresh memory costs
+  about as much as the work done on it (a page fault ~8 µs: the check's ~130 MB are ~0.25 s of
+  faults), and a profile under node shows a fifth of the check clearing and first-touching memory.
+  Natively the same check takes ~0.3 s of CPU; wasm runs it ~3× slower, on one thread. What would
+  close it: fewer bytes touched per row still (the rows' verdicts and state in pointer-free arrays
+  rather than structs of strings), and a check that does not look up every typed value in a map.
+  The xlsx spends ~0.65 s inflating ~100 MB of XML and ~0.6 s scanning it before any check.
 - **Commit ÷ bare insert.** The commit re-runs the whole check inside the transaction (the
   server never trusts the page), writes 14-column upserts with three indexes, the undo log, and
   the per-row results; the bare insert writes 4 columns with no index. 100,000 rows commit in
