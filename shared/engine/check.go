@@ -27,7 +27,7 @@ type rowState struct {
 	change      Change
 	ownerName   string
 	existing    *model.Case
-	pw          *propWriter // while the row is read: where its properties go
+	pw          *propWriter // while the row is read, where its properties go; after, only its shared arrays (single-threaded then)
 	*parentReq              // what the row says of its parent: nil when nothing
 	parentIndex int         // import row index of the parent, -1 if none
 	hasParent   bool        // the row names a parent (parentReq is set)
@@ -78,6 +78,9 @@ func (r *rowState) req() *parentReq {
 func (r *rowState) setProp(slot int, name, v string) { r.pw.put(slot, name, v) }
 
 func (r *rowState) add(sev model.Severity, code model.Code, col, val, msg string) *model.Issue {
+	if r.res.Issues == nil && r.pw != nil {
+		r.res.Issues = r.pw.firstIssue()
+	}
 	r.res.Issues = append(r.res.Issues, model.Issue{Severity: sev, Code: code, Column: col, Value: rules.Clip(val), Message: msg})
 	return &r.res.Issues[len(r.res.Issues)-1]
 }
@@ -530,14 +533,13 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			c.readValue(r, t, col, cell, v, vals, tr.rc, tr.dates, tr.country)
 		}
 		if !anyValue {
-			r.pw = nil
 			r.res.Action = ActionSkip
 			r.warnf(model.CodeBlankRow, "", "", "Every imported column of this row is blank; the row is skipped.")
 			tr.blank[ri] = true
 			continue
 		}
 		c.applyDefaults(r, tr.defs, vals, tr.rc, tr.country)
-		r.change.Properties, r.pw = pw.props(), nil
+		r.change.Properties = pw.props()
 		for k, f := range tr.need {
 			tr.needVals[ri*len(tr.need)+k] = vals.get(f.Name)
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"sort"
+	"unsafe"
 
 	"casegate/shared/casetype"
 	"casegate/shared/model"
@@ -68,10 +69,12 @@ func (c *checker) resolveParents() error {
 		}
 	}
 	offers := map[[2]string][]model.Candidate{} // a new parent offered, by type and key
+	var offerRoom []model.Candidate             // the offers' lists, from a shared array
 	var lastOffer [2]string
 	var lastList []model.Candidate
 	var lastMissKey [4]string // the last parent_not_found message, and what it said
 	var lastMiss string
+	var msgs textRoom // the messages' bytes, a block at a time
 	var (
 		ct     casetype.CaseType // the last row's case type, looked up again only when it changes
 		ctName string
@@ -203,7 +206,7 @@ func (c *checker) resolveParents() error {
 			// children without their parents has this on every row (fmt was
 			// a tenth of its check in wasm).
 			if k := [4]string{ptype, keyName, r.parentKey, msg}; k != lastMissKey || lastMiss == "" {
-				lastMiss, lastMissKey = "No "+ptype+" case with "+keyName+" "+r.parentKey+" was found "+where+"."+msg, k
+				lastMiss, lastMissKey = msgs.join("No ", ptype, " case with ", keyName, " ", r.parentKey, " was found ", where, ".", msg), k
 			}
 			is := r.add(model.SeverityError, model.CodeParentNotFound, r.parentCol, r.parentKey, lastMiss)
 			if whyNot == "" {
@@ -211,7 +214,11 @@ func (c *checker) resolveParents() error {
 				// a household's members usually follow each other.
 				if k := [2]string{ptype, r.parentKey}; k != lastOffer || lastList == nil {
 					if lastList = offers[k]; lastList == nil {
-						lastList = []model.Candidate{newOffer}
+						if len(offerRoom) == 0 {
+							offerRoom = make([]model.Candidate, 1024)
+						}
+						offerRoom[0] = newOffer
+						lastList, offerRoom = offerRoom[:1:1], offerRoom[1:]
 						offers[k] = lastList
 					}
 					lastOffer = k
@@ -445,4 +452,27 @@ func unchanged(cs *model.Case, ch *Change, p *Parent) bool {
 		}
 	}
 	return true
+}
+
+// textRoom makes strings out of shared blocks: a string per key was an
+// allocation per household in a file of members without their households.
+type textRoom struct{ b []byte }
+
+// join returns the parts as one string; its bytes are never written again.
+func (t *textRoom) join(parts ...string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n == 0 {
+		return ""
+	}
+	if cap(t.b)-len(t.b) < n {
+		t.b = make([]byte, 0, max(n, 64<<10))
+	}
+	start := len(t.b)
+	for _, p := range parts {
+		t.b = append(t.b, p...)
+	}
+	return unsafe.String(&t.b[start], n)
 }

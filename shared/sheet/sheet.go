@@ -135,7 +135,16 @@ func (r *Row) Kind(i int) Kind {
 }
 
 // Cell is the i-th cell.
-func (r *Row) Cell(i int) Cell { return Cell{Value: r.Text(i), Kind: r.Kind(i)} }
+func (r *Row) Cell(i int) Cell {
+	v := r.Text(i)
+	switch {
+	case r.Kinds != nil && i < len(r.Kinds):
+		return Cell{Value: v, Kind: r.Kinds[i]}
+	case v == "":
+		return Cell{}
+	}
+	return Cell{Value: v, Kind: KindText}
+}
 
 // Set sets the i-th cell's text (an edit: the row's text is made again),
 // adding empty cells up to it; a set cell is text.
