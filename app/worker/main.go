@@ -368,10 +368,11 @@ func handle(msg js.Value) any {
 	return nil
 }
 
-// readFile reads a file the page sent (a Uint8Array). A workbook is read
-// where it is, the zip reader taking from JavaScript the bytes it needs (a
-// copy of the whole file was ~10 MB of wasm memory at 100k rows, kept for
-// good); a csv is copied in, its cells being pieces of its text.
+// readFile reads a file the page sent (a Uint8Array) where it is: a
+// workbook's zip reader takes from JavaScript the bytes it needs (a copy of
+// the whole file was ~10 MB of wasm memory at 100k rows, kept for good); a
+// csv is copied in once, its cells being pieces of its text, and decoded
+// where it lands when it is not UTF-8 (sheet.ReadAt).
 func readFile(name string, a js.Value, opt sheet.Options) ([]sheet.SheetInfo, *sheet.Book, error) {
 	size := int64(a.Get("length").Int())
 	head := make([]byte, min(8, size))
@@ -382,11 +383,11 @@ func readFile(name string, a js.Value, opt sheet.Options) ([]sheet.SheetInfo, *s
 		book, err := sheet.ReadZip(name, src, size, opt)
 		return infos, book, err
 	}
-	data := make([]byte, size)
-	js.CopyBytesToGo(data, a)
-	infos, _ := sheet.ListSheets(name, data)
-	book, err := sheet.Read(name, data, opt)
-	return infos, book, err
+	book, err := sheet.ReadAt(name, &jsFile{a: a, n: size}, size, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []sheet.SheetInfo{{Name: book.Sheets[0].Name}}, book, nil
 }
 
 // jsFile reads a Uint8Array of n bytes as an io.ReaderAt, a block at a

@@ -326,3 +326,24 @@ func TestJSFileReadsAsBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestWindows1252CSV: a csv that is not UTF-8 is read where it is and
+// decoded as it lands: the page is told its encoding, and its cells read
+// as a person sees them.
+func TestWindows1252CSV(t *testing.T) {
+	data := []byte("external_id,name,parent_external_id\r\nM-1,Zo\xeb K\xf6hler,HH-1\r\n")
+	posted = nil
+	handle(checkMsg("members.csv", data, baseRequest()))
+	res := lastResult(t)
+	var files []fileInfo
+	if err := json.Unmarshal([]byte(res.Get("files").String()), &files); err != nil || len(files) != 1 || files[0].Encoding != "windows-1252" || files[0].Sheets[0].Name != "members" {
+		t.Fatalf("files %+v (%v)", files, err)
+	}
+	var tables []api.Table
+	if err := decodeTables(textOf(res.Get("tables")), &tables); err != nil {
+		t.Fatal(err)
+	}
+	if got := tables[0].Rows[0].Cells[1]; got != "Zoë Köhler" {
+		t.Errorf("name %q", got)
+	}
+}

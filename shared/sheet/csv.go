@@ -24,6 +24,9 @@ func csvSheetName(name string) string {
 // UTF-8, else it is Windows-1252 (what Excel's "CSV" writes in Western
 // locales). Options.Encoding overrides.
 func decode(name string, data []byte, enc string) ([]byte, string, error) {
+	if cm, used := singleByteFor(enc); cm != nil {
+		return decodeSingle(cm, data), used, nil
+	}
 	var dec *encoding.Decoder
 	used := enc
 	switch strings.ToLower(enc) {
@@ -38,7 +41,7 @@ func decode(name string, data []byte, enc string) ([]byte, string, error) {
 		case utf8.Valid(data):
 			return data, "utf-8", nil
 		default:
-			dec, used = charmap.Windows1252.NewDecoder(), "windows-1252"
+			return decodeSingle(charmap.Windows1252, data), "windows-1252", nil
 		}
 	case "utf-8", "utf8":
 		data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
@@ -46,19 +49,12 @@ func decode(name string, data []byte, enc string) ([]byte, string, error) {
 			return nil, "", model.Errorf(model.EInvalid, "%s is not valid UTF-8; choose another encoding (windows-1252 is usual for files from Excel).", name)
 		}
 		return data, "utf-8", nil
-	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		dec, used = charmap.Windows1252.NewDecoder(), "windows-1252"
 	case "utf-16le":
 		dec = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
 	case "utf-16be":
 		dec = unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder()
-	case "macintosh", "mac-roman":
-		dec, used = charmap.Macintosh.NewDecoder(), "macintosh"
 	default:
 		return nil, "", model.Errorf(model.EInvalid, "Unknown encoding %q: use utf-8, windows-1252, utf-16le, utf-16be or macintosh.", enc)
-	}
-	if cm, ok := singleByte[used]; ok {
-		return decodeSingle(cm, data), used, nil
 	}
 	out, err := dec.Bytes(data)
 	if err != nil {
@@ -67,32 +63,65 @@ func decode(name string, data []byte, enc string) ([]byte, string, error) {
 	return out, used, nil
 }
 
-// singleByte are the encodings of a byte per character.
-var singleByte = map[string]*charmap.Charmap{"windows-1252": charmap.Windows1252, "macintosh": charmap.Macintosh}
+// singleByteFor names the encoding of a byte per character enc is, if it
+// is one (Windows-1252 and its aliases, Mac Roman).
+func singleByteFor(enc string) (*charmap.Charmap, string) {
+	switch strings.ToLower(enc) {
+	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
+		return charmap.Windows1252, "windows-1252"
+	case "macintosh", "mac-roman":
+		return charmap.Macintosh, "macintosh"
+	}
+	return nil, ""
+}
+
+// byteTable is a single-byte encoding's bytes as UTF-8.
+type byteTable struct {
+	enc  [256][4]byte
+	size [256]uint8
+}
+
+func tableOf(cm *charmap.Charmap) *byteTable {
+	t := &byteTable{}
+	for b := range 256 {
+		t.size[b] = uint8(utf8.EncodeRune(t.enc[b][:], cm.DecodeByte(byte(b))))
+	}
+	return t
+}
+
+// decodedSize is the size of data decoded.
+func (t *byteTable) decodedSize(data []byte) int {
+	n := 0
+	for _, b := range data {
+		n += int(t.size[b])
+	}
+	return n
+}
+
+// decodeTail decodes the last raw bytes of buf into the whole of buf, which
+// is their decoded size: a byte's UTF-8 never reaches a byte not yet read.
+func (t *byteTable) decodeTail(buf []byte, raw int) {
+	w := 0
+	for j := len(buf) - raw; j < len(buf); j++ {
+		b := buf[j]
+		if b < 0x80 {
+			buf[w] = b
+			w++
+			continue
+		}
+		w += copy(buf[w:], t.enc[b][:t.size[b]])
+	}
+}
 
 // decodeSingle decodes a single-byte encoding into UTF-8 of exactly the
 // size needed: the decoder's growing buffer made ~2× the text in garbage
 // (40 MB for a 19 MB file), which the browser's worker keeps till it ends.
 func decodeSingle(cm *charmap.Charmap, data []byte) []byte {
-	var enc [256][4]byte
-	var size [256]uint8
-	for b := range 256 {
-		size[b] = uint8(utf8.EncodeRune(enc[b][:], cm.DecodeByte(byte(b))))
-	}
-	n := 0
-	for _, b := range data {
-		n += int(size[b])
-	}
+	t := tableOf(cm)
+	n := t.decodedSize(data)
 	out := make([]byte, n)
-	i := 0
-	for _, b := range data {
-		if b < 0x80 {
-			out[i] = b
-			i++
-			continue
-		}
-		i += copy(out[i:], enc[b][:size[b]])
-	}
+	copy(out[n-len(data):], data)
+	t.decodeTail(out, len(data))
 	return out
 }
 
@@ -256,11 +285,16 @@ func checkRecords(name string, data []byte, delim byte, lim Limits) error {
 var splitMin = 1 << 20
 
 func readCSV(name string, data []byte, opt Options) (*Book, error) {
-	lim := opt.Limits
 	text, enc, err := decode(name, data, opt.Encoding)
 	if err != nil {
 		return nil, err
 	}
+	return readText(name, text, enc, opt)
+}
+
+// readText reads a csv's text, decoded from enc.
+func readText(name string, text []byte, enc string, opt Options) (*Book, error) {
+	lim := opt.Limits
 	if len(bytes.TrimSpace(text)) == 0 {
 		return nil, model.Errorf(model.EInvalid, "%s is empty.", name)
 	}

@@ -2,6 +2,10 @@ package sheet
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -50,7 +54,8 @@ func TestDecodeSingle(t *testing.T) {
 	for b := range 256 {
 		all = append(all, byte(b), 'x')
 	}
-	for name, cm := range singleByte {
+	for _, name := range []string{"windows-1252", "cp1252", "latin1", "macintosh", "mac-roman"} {
+		cm, _ := singleByteFor(name)
 		want, err := cm.NewDecoder().Bytes(all)
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +64,52 @@ func TestDecodeSingle(t *testing.T) {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}
-	if singleByte["windows-1252"] != charmap.Windows1252 {
+	if cm, used := singleByteFor("Windows-1252"); cm != charmap.Windows1252 || used != "windows-1252" {
 		t.Error("windows-1252 is not decoded as Windows-1252")
+	}
+}
+
+// TestReadAtIsRead: a file read where it is reads as a copy of it reads,
+// every sample and text in every encoding, with any chunk size (characters
+// cut at a chunk's end), and refuses what Read refuses with the same words.
+func TestReadAtIsRead(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.*")
+	cases := map[string][]byte{}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".py") || strings.HasSuffix(f, ".json") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[filepath.Base(f)] = b
+	}
+	cp := []byte("id;name;town\n1;Zo\xeb;K\xf6ln\n2;\x80 \x9c;\xff\n")
+	cases["cp1252.csv"] = cp
+	cases["utf8.csv"] = []byte("id,name\n1,Zoë 😀 ✓\n2,\"a, é\"\n")
+	cases["bom.csv"] = append([]byte{0xEF, 0xBB, 0xBF}, "id,name\n1,é\n"...)
+	cases["empty.csv"] = nil
+	cases["blank.csv"] = []byte("  \n")
+	cases["old.xls"] = append(append([]byte{}, cfbMagic...), utf16le("Workbook")...)
+	cases["nul.csv"] = []byte("id\n1\x00\n")
+	cases["doc.pdf"] = []byte("%PDF-1.4 ...")
+	for _, chunk := range []int{1 << 20, 5, 1} {
+		textChunk = chunk
+		for name, data := range cases {
+			for _, enc := range []string{"", "windows-1252", "macintosh", "utf-8"} {
+				opt := Options{Encoding: enc}
+				want, werr := Read(name, data, opt)
+				got, gerr := ReadAt(name, bytes.NewReader(data), int64(len(data)), opt)
+				if fmt.Sprint(werr) != fmt.Sprint(gerr) || !reflect.DeepEqual(seen(got), seen(want)) {
+					t.Errorf("%s (%q, chunks of %d): ReadAt %v %v; Read %v %v", name, enc, chunk, gerr, seen(got), werr, seen(want))
+				}
+			}
+		}
+	}
+	textChunk = 1 << 20
+	big := Options{Limits: Limits{MaxBytes: 10}}
+	if _, err := ReadAt("big.csv", bytes.NewReader(cp), int64(len(cp)), big); err == nil || !strings.Contains(err.Error(), "the limit is") {
+		t.Errorf("a file over the limit: %v", err)
 	}
 }

@@ -32,10 +32,12 @@ package sheet
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/text/encoding/charmap"
 	"io"
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"casegate/shared/model"
@@ -297,6 +299,122 @@ func ReadZip(name string, r io.ReaderAt, size int64, opt Options) (*Book, error)
 	return readXLSX(name, r, size, opt)
 }
 
+// ReadAt is Read for a file read where it is, r holding its size bytes:
+// the reader worker reads the file in JavaScript's memory this way. A
+// workbook goes to ReadZip; a text is copied in once, and one in an
+// encoding of a byte per character is decoded where it lands, so the
+// file's bytes and its text are not both held (a 19 MB Windows-1252 csv
+// cost 19 MB more at the worker's peak).
+func ReadAt(name string, r io.ReaderAt, size int64, opt Options) (*Book, error) {
+	head := make([]byte, min(size, 8))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return nil, err
+	}
+	if IsZip(head) {
+		return ReadZip(name, r, size, opt)
+	}
+	lim := opt.Limits.withDefaults()
+	if err := tooLarge(name, size, lim); err != nil {
+		return nil, err
+	}
+	hasBOM := bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF})
+	cm, enc := singleByteFor(opt.Encoding)
+	if size > 0 && !bytes.HasPrefix(head, cfbMagic) && (cm != nil || opt.Encoding == "" && !hasBOM) {
+		valid := false
+		if cm == nil {
+			var err error
+			if valid, err = validUTF8At(r, size); err != nil {
+				return nil, err
+			}
+			cm, enc = charmap.Windows1252, "windows-1252" // what decode takes text that is not UTF-8 for
+		}
+		if err := refuse(name, head, lim); err != nil { // the magic numbers (the size is within the limit)
+			return nil, err
+		}
+		opt.Limits = lim
+		if opt.HeaderRow <= 0 {
+			opt.HeaderRow = 1
+		}
+		if valid {
+			text := make([]byte, size)
+			if _, err := r.ReadAt(text, 0); err != nil && err != io.EOF {
+				return nil, err
+			}
+			return readText(name, text, "utf-8", opt)
+		}
+		t := tableOf(cm)
+		n, err := t.decodedSizeAt(r, size)
+		if err != nil {
+			return nil, err
+		}
+		text := make([]byte, n)
+		if _, err := r.ReadAt(text[n-int(size):], 0); err != nil && err != io.EOF {
+			return nil, err
+		}
+		t.decodeTail(text, int(size))
+		return readText(name, text, enc, opt)
+	}
+	data := make([]byte, size)
+	if _, err := r.ReadAt(data, 0); err != nil && err != io.EOF {
+		return nil, err
+	}
+	return Read(name, data, opt)
+}
+
+// textChunk is how much of a file ReadAt looks at at a time.
+var textChunk = 1 << 20
+
+// validUTF8At reports whether r's size bytes are UTF-8, a chunk at a time.
+func validUTF8At(r io.ReaderAt, size int64) (bool, error) {
+	buf := make([]byte, textChunk+utf8.UTFMax)
+	carry := 0 // bytes of a character cut by the previous chunk's end
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[carry:carry+int(min(int64(textChunk), size-off))], off)
+		if err != nil && err != io.EOF {
+			return false, err
+		}
+		if n == 0 {
+			return false, io.ErrUnexpectedEOF
+		}
+		off += int64(n)
+		b := buf[:carry+n]
+		end := len(b)
+		if off < size { // a character may go on in the next chunk
+			for j := len(b) - 1; j >= max(0, len(b)-utf8.UTFMax+1); j-- {
+				if utf8.RuneStart(b[j]) {
+					if !utf8.FullRune(b[j:]) {
+						end = j
+					}
+					break
+				}
+			}
+		}
+		if !utf8.Valid(b[:end]) {
+			return false, nil
+		}
+		carry = copy(buf, b[end:])
+	}
+	return carry == 0, nil
+}
+
+// decodedSizeAt is decodedSize of r's size bytes, a chunk at a time.
+func (t *byteTable) decodedSizeAt(r io.ReaderAt, size int64) (int, error) {
+	buf := make([]byte, min(int64(textChunk), size))
+	total := 0
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if err != nil && err != io.EOF {
+			return 0, err
+		}
+		if n == 0 {
+			return 0, io.ErrUnexpectedEOF
+		}
+		total += t.decodedSize(buf[:n])
+		off += int64(n)
+	}
+	return total, nil
+}
+
 // ListZipSheets is ListSheets for a zip archive read where it is.
 func ListZipSheets(name string, r io.ReaderAt, size int64) ([]SheetInfo, error) {
 	lim := DefaultLimits()
@@ -312,10 +430,18 @@ func ListZipSheets(name string, r io.ReaderAt, size int64) ([]SheetInfo, error) 
 
 // refuseZip is refuse for a zip archive of size bytes.
 func refuseZip(name string, n int64, lim Limits) error {
+	if err := tooLarge(name, n, lim); err != nil {
+		return err
+	}
+	return refuse(name, zipMagic, lim)
+}
+
+// tooLarge refuses a file of n bytes over the limit.
+func tooLarge(name string, n int64, lim Limits) error {
 	if n > lim.MaxBytes {
 		return model.Errorf(model.ETooLarge, "%s is %s; the limit is %s.", name, size(n), size(lim.MaxBytes))
 	}
-	return refuse(name, zipMagic, lim)
+	return nil
 }
 
 // ListSheets names the sheets of a file (a csv has one, named after it)
@@ -338,8 +464,8 @@ func ListSheets(name string, data []byte) ([]SheetInfo, error) {
 // refuse says why a file cannot be read at all: too big, empty, or not a
 // format casegate reads. A zip goes on as xlsx, anything else as csv.
 func refuse(name string, data []byte, lim Limits) error {
-	if int64(len(data)) > lim.MaxBytes {
-		return model.Errorf(model.ETooLarge, "%s is %s; the limit is %s.", name, size(int64(len(data))), size(lim.MaxBytes))
+	if err := tooLarge(name, int64(len(data)), lim); err != nil {
+		return err
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
