@@ -113,3 +113,22 @@ func TestReadAtIsRead(t *testing.T) {
 		t.Errorf("a file over the limit: %v", err)
 	}
 }
+
+// FuzzReadAt holds ReadAt to Read's verdict on any bytes, encoding and
+// chunk size.
+func FuzzReadAt(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "id;n\n1;Zo\xeb\n", "\xef\xbb\xbfa\n\xc3\xa9\n", "a\n\xe2\x82", "\xff\xfea\x00\n\x00", "PK\x03\x04"} {
+		f.Add([]byte(s), uint8(0), uint8(3))
+	}
+	encs := []string{"", "windows-1252", "macintosh", "utf-8", "utf-16le"}
+	f.Fuzz(func(t *testing.T, data []byte, enc, chunk uint8) {
+		textChunk = 1 + int(chunk)%16
+		defer func() { textChunk = 1 << 20 }()
+		opt := Options{Encoding: encs[int(enc)%len(encs)], Limits: Limits{MaxRecordBytes: 4096, MaxRows: 1000}}
+		want, werr := Read("f.csv", data, opt)
+		got, gerr := ReadAt("f.csv", bytes.NewReader(data), int64(len(data)), opt)
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) || !reflect.DeepEqual(seen(got), seen(want)) {
+			t.Fatalf("%q (%q, chunks of %d): ReadAt %v %v; Read %v %v", data, opt.Encoding, textChunk, gerr, seen(got), werr, seen(want))
+		}
+	})
+}
