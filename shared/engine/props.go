@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"casegate/shared/model"
-	"casegate/shared/sheet"
 	"encoding/json"
 	"iter"
 	"sort"
+
+	"casegate/shared/model"
+	"casegate/shared/sheet"
 )
 
 // Props are the properties a row writes, sorted by name, each name once.

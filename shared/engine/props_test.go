@@ -1,10 +1,11 @@
 package engine
 
 import (
-	"casegate/shared/sheet"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"casegate/shared/sheet"
 )
 
 func TestProps(t *testing.T) {

@@ -456,8 +456,9 @@ type csvPart struct {
 func (c *csvPart) read() {
 	opt, lim := c.opt, c.opt.Limits
 	s := csvScanner{text: c.text, delim: byte(c.delim), maxFields: lim.MaxCols}
-	whole := unsafe.String(unsafe.SliceData(c.text), len(c.text)) // the rows' cells are pieces of it, never written
-	row, prevEnd := 0, 0                                          // spreadsheet row number (from the part's start); line the previous record ended on
+	// The rows' cells are pieces of the text, which is never written.
+	whole := unsafe.String(unsafe.SliceData(c.text), len(c.text))
+	row, prevEnd := 0, 0 // spreadsheet row number (from the part's start); line the previous record ended on
 	total := int64(len(c.text))
 	step := total/100 + 1
 	var nextProgress int64

@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"bytes"
-	"casegate/shared/model"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"casegate/shared/model"
 )
 
 // readWays reads data in one pass and in parts (three, from any size).

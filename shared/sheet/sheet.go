@@ -32,13 +32,14 @@ package sheet
 import (
 	"bytes"
 	"fmt"
-	"golang.org/x/text/encoding/charmap"
 	"io"
 	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"casegate/shared/model"
 )
@@ -158,7 +159,7 @@ func (r *Row) Set(i int, v string) {
 	cells[i] = v
 	kinds := r.Kinds
 	if kinds != nil {
-		kinds = append(slices.Clone(kinds), make([]Kind, len(cells)-len(kinds))...)
+		kinds = append(slices.Clone(kinds), make([]Kind, max(0, len(cells)-len(kinds)))...)
 		kinds[i] = KindText
 		if v == "" {
 			kinds[i] = KindEmpty
