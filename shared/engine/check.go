@@ -374,6 +374,19 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 		}
 	}
 	np := len(pnames)
+	for i := range cols { // checked by the name of its field: a typed one, or name and external_id
+		if cols[i].hasDef {
+			cols[i].rule = rc.Rule(cols[i].def.Name)
+		} else if n := cols[i].name(); n == "name" || n == "external_id" {
+			cols[i].rule = rc.Rule(n)
+		}
+	}
+	defs := defaultsOf(c.sp, ct)
+	for i := range defs {
+		if defs[i].col.hasDef {
+			defs[i].col.rule = rc.Rule(defs[i].col.def.Name)
+		}
+	}
 	lay := &propLayout{names: pnames, cells: make([]int, np)}
 	for i := len(cols) - 1; i >= 0; i-- { // the first column of a name holds its value
 		if writesProperty(&cols[i]) {
@@ -389,8 +402,8 @@ func (c *checker) prepare(ti int, results []RowResult) (*tableRead, error) {
 		}
 	}
 	n := len(t.Rows)
-	return &tableRead{c: c, t: t, ct: ct, rc: rc, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
-		lay: lay, need: need, defs: defaultsOf(c.sp, ct), states: make([]rowState, n), results: results,
+	return &tableRead{c: c, t: t, ct: ct, cols: cols, notes: notes, dates: dates, country: country, slots: slots, pslot: pslot,
+		lay: lay, need: need, defs: defs, states: make([]rowState, n), results: results,
 		needVals: make([]string, n*len(need)), blank: make([]bool, n), fresh: true}, nil
 }
 
@@ -465,7 +478,6 @@ type tableRead struct {
 	c        *checker
 	t        *Table
 	ct       casetype.CaseType
-	rc       *rules.Checker
 	cols     []column
 	notes    []model.Issue
 	dates    map[int]dateColumn
@@ -530,7 +542,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			if v != "" {
 				anyValue = true
 			}
-			c.readValue(r, t, col, cell, v, vals, tr.rc, tr.dates, tr.country)
+			c.readValue(r, t, col, cell, v, vals, tr.dates, tr.country)
 		}
 		if !anyValue {
 			r.res.Action = ActionSkip
@@ -538,7 +550,7 @@ func (tr *tableRead) rows(cols []column, lo, hi int) {
 			tr.blank[ri] = true
 			continue
 		}
-		c.applyDefaults(r, tr.defs, vals, tr.rc, tr.country)
+		c.applyDefaults(r, tr.defs, vals, tr.country)
 		r.change.Properties = pw.props()
 		for k, f := range tr.need {
 			tr.needVals[ri*len(tr.need)+k] = vals.get(f.Name)
@@ -579,7 +591,7 @@ func headerFor(cols []column, field string) string {
 }
 
 // readValue puts one non-ignored cell where its column says.
-func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell, v string, vals *rowVals, rc *rules.Checker, dates map[int]dateColumn, country string) {
+func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell, v string, vals *rowVals, dates map[int]dateColumn, country string) {
 	name := col.field
 	if col.kind == spec.MapProperty {
 		name = col.property
@@ -599,12 +611,12 @@ func (c *checker) readValue(r *rowState, t *Table, col *column, cell sheet.Cell,
 	// Typed values first: the case type's rules for this field.
 	if v != "" && col.hasDef {
 		var ok bool
-		if v, ok = c.parseTyped(r, col, cell, v, dates, country, rc); !ok {
+		if v, ok = c.parseTyped(r, col, cell, v, dates, country); !ok {
 			vals.setAt(col.vslot, name, v)
 			return
 		}
 	} else if v != "" && (name == "name" || name == "external_id") {
-		r.res.Issues = append(r.res.Issues, rc.Check(name, col.header, v)...)
+		r.res.Issues = append(r.res.Issues, col.rule.Check(col.header, v)...)
 	}
 	vals.setAt(col.vslot, name, v)
 	if col.kind == spec.MapProperty {
@@ -694,11 +706,11 @@ type typed struct {
 
 // parseTyped reads a value of a typed field; it returns the stored form.
 // It also runs the field's rules on the stored form.
-func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string, rc *rules.Checker) (string, bool) {
+func (c *checker) parseTyped(r *rowState, col *column, cell sheet.Cell, v string, dates map[int]dateColumn, country string) (string, bool) {
 	once := func() (string, bool) {
 		out, ok := c.parseTypedOnce(r, col, cell, v, dates, country)
 		if ok {
-			r.res.Issues = append(r.res.Issues, rc.Check(col.def.Name, col.header, out)...)
+			r.res.Issues = append(r.res.Issues, col.rule.Check(col.header, out)...)
 		}
 		return out, ok
 	}
@@ -794,7 +806,7 @@ func defaultsOf(sp spec.Spec, ct casetype.CaseType) []defaultVal {
 
 // applyDefaults fills the row's blank fields that have a default. The
 // columns are shared by the goroutines reading rows: read only (no memo).
-func (c *checker) applyDefaults(r *rowState, defs []defaultVal, vals *rowVals, rc *rules.Checker, country string) {
+func (c *checker) applyDefaults(r *rowState, defs []defaultVal, vals *rowVals, country string) {
 	for i := range defs {
 		d := &defs[i]
 		k := d.col.header
@@ -805,7 +817,7 @@ func (c *checker) applyDefaults(r *rowState, defs []defaultVal, vals *rowVals, r
 		vals.set(k, v)
 		if d.col.hasDef {
 			var ok bool
-			if v, ok = c.parseTyped(r, &d.col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country, rc); !ok {
+			if v, ok = c.parseTyped(r, &d.col, sheet.Cell{Value: v, Kind: sheet.KindText}, v, nil, country); !ok {
 				continue
 			}
 		}

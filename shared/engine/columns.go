@@ -7,6 +7,7 @@ import (
 	"casegate/shared/casetype"
 	"casegate/shared/mapping"
 	"casegate/shared/model"
+	"casegate/shared/rules"
 	"casegate/shared/spec"
 )
 
@@ -21,6 +22,7 @@ type column struct {
 	dateOrder  string
 	def        casetype.Field // the case type's rules for field (zero if none)
 	hasDef     bool
+	rule       rules.Rule // the rules its values are checked with (set by prepare)
 	search     bool // the search column
 	memo       map[string]typed
 	memoHits   int

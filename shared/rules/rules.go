@@ -171,6 +171,36 @@ func (c *Checker) Check(field, column, value string) []model.Issue {
 	if !ok || cf.tag == "" {
 		return nil
 	}
+	return c.check(&cf, column, value)
+}
+
+// Rule is one field's compiled rules: a column checks its values with it,
+// without looking the field up by name each time (a map lookup per value
+// was a few percent of a check in the browser).
+type Rule struct {
+	c  *Checker
+	cf *compiled
+}
+
+// Rule returns field's rules; a field without rules gets a Rule that
+// passes every value.
+func (c *Checker) Rule(field string) Rule {
+	cf, ok := c.fields[field]
+	if !ok || cf.tag == "" {
+		return Rule{}
+	}
+	return Rule{c, &cf}
+}
+
+// Check checks a value of the rule's field in column.
+func (r Rule) Check(column, value string) []model.Issue {
+	if r.cf == nil {
+		return nil
+	}
+	return r.c.check(r.cf, column, value)
+}
+
+func (c *Checker) check(cf *compiled, column, value string) []model.Issue {
 	if cf.fast && cf.passes(value) {
 		return nil
 	}
@@ -185,7 +215,7 @@ func (c *Checker) Check(field, column, value string) []model.Issue {
 	}
 	var out []model.Issue
 	for _, fe := range verrs {
-		out = append(out, c.issue(cf, fe.Tag(), column, value))
+		out = append(out, c.issue(*cf, fe.Tag(), column, value))
 	}
 	return out
 }
