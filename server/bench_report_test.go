@@ -330,15 +330,21 @@ const whyMissed = `
   less; a target in seconds missed while its ratio passes is the host.
 - **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
   rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
-  xlsx takes ~137–144 MB, a UTF-8 csv ~142–146 MB, a Windows-1252 csv ~159–165 MB (its bytes and
-  its decoded text are both held while it is read); 190, 187 and 234 MB before the change that
-  met the target. The check runs without collections (with them it took ~2× as long), so its peak
-  is what it allocates: a row's cells are one text and where each cell is in it (a csv row's a
-  piece of the file, 8 bytes a cell where a string was 16; an xlsx row's texts copied out of a
-  reused block), a row's properties are its cells where the value is the cell's text (only the
-  others its own; a value per row and property was ~23 MB), a row's state is 200 bytes, and the
-  worker reserves about what the check will take (12× an xlsx, 7× a csv) in one step, as growing
-  wasm memory step by step cost ~0.4–0.7 s.
+  xlsx takes ~135–144 MB, a UTF-8 csv ~142–146 MB, a Windows-1252 csv ~142 MB (decoded where it
+  lands, not beside its bytes); 190, 187 and 234 MB before the change that met the target. The
+  check runs without collections (with them it took ~2× as long), so its peak is what it
+  allocates: a row's cells are one text and where each cell is in it (a csv row's a piece of the
+  file, 8 bytes a cell where a string was 16; an xlsx row's texts copied out of a reused block), a
+  row's properties are its cells where the value is the cell's text (only the others its own; a
+  value per row and property was ~23 MB), a row's state is 200 bytes, its first issue, a new
+  parent's offer and a missing parent's message come from shared arrays, and the worker reserves
+  about what the check will take (12× an xlsx, 7× a csv) in one step, as growing wasm memory step
+  by step cost ~0.4–0.7 s.
+- **The page's frames** vary from run to run on this 2-core host more than the code does: the
+  longest gap while checking was 64–85 ms in one run of the day and 98–111 ms in the next, with
+  the same build, and the gap's moment was the Check click or a progress message, not the page's
+  own work (the answer is now taken a step a frame, each step measured at ≤ 60 ms); chromium's
+  compositor, the worker and the test's server share the two cores.
 - **Seconds in the worker.** csv 100k: ~0.25–0.6 s reading, ~1.1–1.3 s checking, ~0.25–0.3 s
   encoding the answer. In the benchmark's file every row names a parent that is not in it, so every
   row gets its own message and a new-parent offer. On this host a first write to fresh memory costs
