@@ -443,6 +443,8 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 					end := min(copied+chunk, len(buf))
 					app.CopyBytesToGo(buf[copied:end], vb.Call("subarray", copied, end))
 					copied = end
+				}
+				if copied < len(buf) {
 					stage-- // again, until every byte is in
 				}
 			case 1: // the rows' numbers (a re-check sends no tables: the page has them)

@@ -377,15 +377,14 @@ func readFile(name string, a js.Value, opt sheet.Options) ([]sheet.SheetInfo, *s
 	size := int64(a.Get("length").Int())
 	head := make([]byte, min(8, size))
 	js.CopyBytesToGo(head, a.Call("subarray", 0, len(head)))
-	if sheet.IsZip(head) {
-		src := &jsFile{a: a, n: size}
-		infos, _ := sheet.ListZipSheets(name, src, size)
-		book, err := sheet.ReadZip(name, src, size, opt)
-		return infos, book, err
-	}
-	book, err := sheet.ReadAt(name, &jsFile{a: a, n: size}, size, opt)
+	src := &jsFile{a: a, n: size}
+	book, err := sheet.ReadAt(name, src, size, opt)
 	if err != nil {
 		return nil, nil, err
+	}
+	if sheet.IsZip(head) { // every sheet, hidden ones too, for the sheet picker
+		infos, _ := sheet.ListZipSheets(name, src, size)
+		return infos, book, nil
 	}
 	return []sheet.SheetInfo{{Name: book.Sheets[0].Name}}, book, nil
 }

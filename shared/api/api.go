@@ -35,7 +35,7 @@ func FromEngine(ts []engine.Table) []Table {
 	for i, t := range ts {
 		wt := Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header, Rows: make([]Row, len(t.Rows))}
 		for j, r := range t.Rows {
-			wt.Rows[j] = Row{Num: r.Num, Cells: r.Texts(), Kinds: kindsOf(r, nil)}
+			wt.Rows[j] = Row{Num: r.Num, Cells: r.Texts(), Kinds: kindsOf(&t.Rows[j], nil)}
 		}
 		out[i] = wt
 	}
@@ -318,7 +318,7 @@ type BulkError struct {
 
 // kindsOf appends the row's kinds to buf, or returns nil when every cell
 // is text or empty (the wire leaves them out then).
-func kindsOf(r sheet.Row, buf []uint8) []uint8 {
+func kindsOf(r *sheet.Row, buf []uint8) []uint8 {
 	for _, k := range r.Kinds {
 		if k != sheet.KindText && k != sheet.KindEmpty {
 			for _, k := range r.Kinds {
@@ -345,7 +345,8 @@ func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.In
 	var cells []string
 	for _, t := range ts {
 		w.Table(Table{File: t.File, Sheet: t.Sheet, CaseType: t.CaseType, Date1904: t.Date1904, Header: t.Header}, len(t.Rows))
-		for _, r := range t.Rows {
+		for ri := range t.Rows {
+			r := &t.Rows[ri]
 			kinds = kindsOf(r, kinds[:0])
 			cells = r.AppendTexts(cells[:0])
 			w.Row(r.Num, cells, kinds)

@@ -23,7 +23,7 @@ type column struct {
 	def        casetype.Field // the case type's rules for field (zero if none)
 	hasDef     bool
 	rule       rules.Rule // the rules its values are checked with (set by prepare)
-	search     bool // the search column
+	search     bool       // the search column
 	memo       map[string]typed
 	memoHits   int
 	vslot      int // place of the value in the row's values (rowVals), -1 if none

@@ -32,19 +32,20 @@ func decode(name string, data []byte, enc string) ([]byte, string, error) {
 	switch strings.ToLower(enc) {
 	case "":
 		switch {
-		case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		case bytes.HasPrefix(data, bomUTF8):
 			return data[3:], "utf-8-bom", nil
-		case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		case bytes.HasPrefix(data, bomUTF16LE):
 			dec, used = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), "utf-16le"
-		case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		case bytes.HasPrefix(data, bomUTF16BE):
 			dec, used = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder(), "utf-16be"
 		case utf8.Valid(data):
 			return data, "utf-8", nil
 		default:
-			return decodeSingle(charmap.Windows1252, data), "windows-1252", nil
+			cm, used := notUTF8()
+			return decodeSingle(cm, data), used, nil
 		}
 	case "utf-8", "utf8":
-		data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+		data = bytes.TrimPrefix(data, bomUTF8)
 		if !utf8.Valid(data) {
 			return nil, "", model.Errorf(model.EInvalid, "%s is not valid UTF-8; choose another encoding (windows-1252 is usual for files from Excel).", name)
 		}
@@ -62,6 +63,21 @@ func decode(name string, data []byte, enc string) ([]byte, string, error) {
 	}
 	return out, used, nil
 }
+
+// The byte order marks a text may start with.
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+func hasBOM(b []byte) bool {
+	return bytes.HasPrefix(b, bomUTF8) || bytes.HasPrefix(b, bomUTF16LE) || bytes.HasPrefix(b, bomUTF16BE)
+}
+
+// notUTF8 is the encoding a text without a byte order mark that is not
+// UTF-8 is read in: what Excel's "CSV" writes in Western locales.
+func notUTF8() (*charmap.Charmap, string) { return charmap.Windows1252, "windows-1252" }
 
 // singleByteFor names the encoding of a byte per character enc is, if it
 // is one (Windows-1252 and its aliases, Mac Roman).

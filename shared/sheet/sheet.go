@@ -39,8 +39,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"golang.org/x/text/encoding/charmap"
-
 	"casegate/shared/model"
 )
 
@@ -127,15 +125,7 @@ func (r *Row) AppendTexts(dst []string) []string {
 }
 
 // Kind is the kind of the i-th cell.
-func (r *Row) Kind(i int) Kind {
-	switch {
-	case r.Kinds != nil && i < len(r.Kinds):
-		return r.Kinds[i]
-	case r.Text(i) == "":
-		return KindEmpty
-	}
-	return KindText
-}
+func (r *Row) Kind(i int) Kind { return r.Cell(i).Kind }
 
 // Cell is the i-th cell.
 func (r *Row) Cell(i int) Cell {
@@ -318,16 +308,15 @@ func ReadAt(name string, r io.ReaderAt, size int64, opt Options) (*Book, error) 
 	if err := tooLarge(name, size, lim); err != nil {
 		return nil, err
 	}
-	hasBOM := bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF})
 	cm, enc := singleByteFor(opt.Encoding)
-	if size > 0 && !bytes.HasPrefix(head, cfbMagic) && (cm != nil || opt.Encoding == "" && !hasBOM) {
+	if size > 0 && !bytes.HasPrefix(head, cfbMagic) && (cm != nil || opt.Encoding == "" && !hasBOM(head)) {
 		valid := false
 		if cm == nil {
 			var err error
 			if valid, err = validUTF8At(r, size); err != nil {
 				return nil, err
 			}
-			cm, enc = charmap.Windows1252, "windows-1252" // what decode takes text that is not UTF-8 for
+			cm, enc = notUTF8()
 		}
 		if err := refuse(name, head, lim); err != nil { // the magic numbers (the size is within the limit)
 			return nil, err
