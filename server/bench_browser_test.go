@@ -52,8 +52,9 @@ async function run(tool, file) {
         if (e.data.type === "ready") {
           startup = performance.now() - t0; t0 = performance.now();
           const ct = file.startsWith("households") ? "household" : "member";
+          // The file's bytes move to the worker, as the page's do (web/casegate.js).
           w.postMessage({ type: "check", files: [{ name: file, data: new Uint8Array(buf) }],
-            request: JSON.stringify({ spec: { case_type: ct, search_field: "external_id", create_new_cases: true }, case_type: ct }) });
+            request: JSON.stringify({ spec: { case_type: ct, search_field: "external_id", create_new_cases: true }, case_type: ct }) }, [buf]);
         } else if (e.data.type === "result") { result = e.data; done = performance.now(); }
         else if (e.data.type === "idle") { result.memory = e.data.memory; resolve(result); w.terminate(); }
         else if (e.data.type === "error" || e.data.type === "crash") { reject(e.data.message); }
@@ -177,6 +178,12 @@ func TestBrowserBench(t *testing.T) {
 	if pageOnly {
 		tools = nil
 	}
+	// CASEGATE_BENCH_TOOLS=casegate,papaparse: only those contenders'
+	// runs, no page runs and no report (a quick look at one change).
+	only := os.Getenv("CASEGATE_BENCH_TOOLS")
+	if only != "" {
+		tools = strings.Split(only, ",")
+	}
 	files := filepath.Join(cache, "files")
 	_ = os.MkdirAll(files, 0o755)
 	mux := http.NewServeMux()
@@ -227,6 +234,9 @@ func TestBrowserBench(t *testing.T) {
 				results = append(results, r)
 			}
 		}
+	}
+	if only != "" {
+		return
 	}
 	results = append(results, pageRuns(t, ctx, root, files, sizes)...)
 	if pageOnly {
