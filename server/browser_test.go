@@ -356,6 +356,8 @@ func TestBrowser_Keyboard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{file})); err != nil {
 		t.Fatal(err)
 	}
+	// The reader worker starts as the file is chosen, before Check.
+	waitJS(t, ctx, "the worker started by the file's choice", `(window.casegateLog || []).includes("worker: ready")`)
 	tabTo(t, ctx, "check-btn")
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)

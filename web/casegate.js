@@ -24,6 +24,7 @@
     worker.onmessage = (e) => {
       if (e.data && e.data.type === "ready") {
         ready = true;
+        note("worker: ready");
         queue.forEach((m) => worker.postMessage(m.msg, m.transfer));
         queue = [];
         return;
@@ -62,6 +63,14 @@
     if (ready) worker.postMessage(msg, transfer || []);
     else queue.push({ msg, transfer });
   }
+
+  // The worker starts when a file is chosen (or dropped on the input), not
+  // when Check is pressed: its ~0.3–0.8 s of compiling and starting then
+  // overlaps the person choosing the case type and pressing Check.
+  document.addEventListener("change", (e) => {
+    const t = e.target;
+    if (!worker && t && t.type === "file" && t.files && t.files.length > 0) start();
+  });
 
   function readFiles(inputId) {
     const input = document.getElementById(inputId);
