@@ -528,12 +528,19 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
 	encodeStart := time.Now()
 	if !recheck {
-		var parts jsParts
-		valid := true
+		// Written straight into one buffer of the form's exact size: chunks
+		// joined at the end were a second copy (~0.1 s at 100k rows).
+		out := js.Global().Get("Uint8Array").New(api.TablesSize(tables))
+		off, valid := 0, true
 		ix := api.StreamTables(tables, answerChunk, func(b []byte) {
 			valid = valid && utf8.Valid(b) // a chunk holds whole texts
-			parts.add(b)
+			js.CopyBytesToJS(out.Call("subarray", off, off+len(b)), b)
+			off += len(b)
 		})
+		tb = out
+		if off != out.Length() {
+			panic(fmt.Sprintf("the tables' form is %d bytes, sized %d", off, out.Length()))
+		}
 		if !valid { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
 			wt := api.FromEngine(tables)
 			for _, t := range wt {
@@ -545,10 +552,8 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 			}
 			var s string
 			s, ix = tablewire.EncodeIndexed(wt)
-			parts = jsParts{}
-			parts.add([]byte(s))
+			tb = jsBytes([]byte(s))
 		}
-		tb = parts.join()
 		nums, starts = jsBytes(int32Bytes(ix.Nums)), jsBytes(int32Bytes(ix.Starts))
 		ij, _ := json.Marshal(ix)
 		index = string(ij)

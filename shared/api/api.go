@@ -341,6 +341,19 @@ func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.In
 		rows += len(t.Rows)
 	}
 	w := tablewire.NewStreamWriter(len(ts), rows, chunk, flush)
+	writeTables(w, ts)
+	_, ix := w.Done()
+	return ix
+}
+
+// TablesSize is how many bytes StreamTables writes for ts.
+func TablesSize(ts []engine.Table) int {
+	w := tablewire.NewSizer(len(ts))
+	writeTables(w, ts)
+	return w.Size()
+}
+
+func writeTables(w *tablewire.Writer, ts []engine.Table) {
 	var kinds []uint8
 	var cells []string
 	for _, t := range ts {
@@ -352,6 +365,4 @@ func StreamTables(ts []engine.Table, chunk int, flush func([]byte)) tablewire.In
 			w.Row(r.Num, cells, kinds)
 		}
 	}
-	_, ix := w.Done()
-	return ix
 }

@@ -32,6 +32,9 @@ func TestStreamTablesAsWire(t *testing.T) {
 	if !reflect.DeepEqual(ix, wantIx) {
 		t.Errorf("index %+v, want %+v", ix, wantIx)
 	}
+	if n := TablesSize(ts); n != len(want) {
+		t.Errorf("TablesSize %d, the form is %d bytes", n, len(want))
+	}
 }
 
 // TestStreamTables: written in chunks of any size, the form and its index
@@ -47,6 +50,9 @@ func TestStreamTables(t *testing.T) {
 		ts = append(ts, tb)
 	}
 	want, wantIx := tablewire.EncodeIndexed(FromEngine(ts))
+	if n := TablesSize(ts); n != len(want) {
+		t.Errorf("TablesSize %d, the form is %d bytes", n, len(want))
+	}
 	for _, chunk := range []int{1, 16, 100, 1 << 20} {
 		var got []byte
 		var ends []int

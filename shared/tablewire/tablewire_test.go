@@ -82,6 +82,17 @@ func FuzzDecode(f *testing.F) {
 		if again := Encode(ts); again != s {
 			t.Fatalf("%q decoded, but encodes as %q", s, again)
 		}
+		// A sizer counts what the same tables write.
+		z := NewSizer(len(ts))
+		for _, tb := range ts {
+			z.Table(tb, len(tb.Rows))
+			for _, r := range tb.Rows {
+				z.Row(r.Num, r.Cells, r.Kinds)
+			}
+		}
+		if z.Size() != len(s) {
+			t.Fatalf("%q: sized %d bytes, is %d", s, z.Size(), len(s))
+		}
 	})
 }
 
