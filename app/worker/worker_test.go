@@ -16,6 +16,7 @@ import (
 	"casegate/shared/benchdata"
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
+	"casegate/shared/model"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
 	"casegate/shared/tablewire"
@@ -345,5 +346,49 @@ func TestWindows1252CSV(t *testing.T) {
 	}
 	if got := tables[0].Rows[0].Cells[1]; got != "Zoë Köhler" {
 		t.Errorf("name %q", got)
+	}
+}
+
+// TestWarmUp: the made-up files read and check as real ones would (the
+// code they warm is the code a real file runs: typed cells, dates, missing
+// parents, bad addresses), and warming leaves nothing behind for the first
+// real check.
+func TestWarmUp(t *testing.T) {
+	reg := casetype.NewRegistry(casetype.Builtins()...)
+	want := map[string]model.Code{"warm.csv": model.CodeParentNotFound, "warm.xlsx": model.CodeBadAddress}
+	for _, f := range warmFiles(40) {
+		book, err := sheet.ReadAt(f.name, bytes.NewReader(f.data), int64(len(f.data)), sheet.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		rows := book.Sheets[0].Rows
+		if len(rows) != 40 || rows[0].Len() < len(warmHeader)-2 {
+			t.Fatalf("%s: %d rows, %d cells", f.name, len(rows), rows[0].Len())
+		}
+		if f.name == "warm.xlsx" && rows[0].Cell(warmDate-2).Kind != sheet.KindDate {
+			t.Errorf("%s: the date cell reads as %v %q", f.name, rows[0].Cell(warmDate-2).Kind, rows[0].Cell(warmDate-2).Value)
+		}
+		ts, err := engine.TablesFromBook(f.name, book, f.caseType, true, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := engine.Check(engine.Input{Tables: ts, Registry: reg, Spec: spec.Spec{CaseType: f.caseType, SearchField: "external_id", CreateNewCases: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes := map[model.Code]int{}
+		for _, r := range plan.Rows {
+			for _, is := range r.Issues {
+				codes[is.Code]++
+			}
+		}
+		if codes[want[f.name]] == 0 || plan.Summary.Create == 0 {
+			t.Errorf("%s: issues %v, summary %+v; want %s and cases created", f.name, codes, plan.Summary, want[f.name])
+		}
+	}
+	session, lastTables, lastPlan = nil, nil, nil
+	warmUp(50)
+	if session != nil || lastTables != nil || lastPlan != nil || existing != nil {
+		t.Error("warming up left a check behind")
 	}
 }
