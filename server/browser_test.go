@@ -356,8 +356,12 @@ func TestBrowser_Keyboard(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{file})); err != nil {
 		t.Fatal(err)
 	}
-	// The reader worker starts as the file is chosen, before Check.
+	// The reader worker starts as the file is chosen, before Check, and is
+	// told to prepare for it.
 	waitJS(t, ctx, "the worker started by the file's choice", `(window.casegateLog || []).includes("worker: ready")`)
+	if log := js[string](t, ctx, `(window.casegateLog || []).join("|")`); !strings.Contains(log, "post: prepare") {
+		t.Errorf("the page did not ask the worker to prepare: %s", log)
+	}
 	tabTo(t, ctx, "check-btn")
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)

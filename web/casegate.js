@@ -65,11 +65,14 @@
   }
 
   // The worker starts when a file is chosen (or dropped on the input), not
-  // when Check is pressed: its ~0.3–0.8 s of compiling and starting then
-  // overlaps the person choosing the case type and pressing Check.
+  // when Check is pressed, and makes the memory the file's check will take
+  // ready ("prepare"): its start, warm-up and memory then overlap the
+  // person choosing the case type and pressing Check.
   document.addEventListener("change", (e) => {
     const t = e.target;
-    if (!worker && t && t.type === "file" && t.files && t.files.length > 0) start();
+    if (t && t.id === "file-input" && t.files && t.files.length > 0) {
+      post({ type: "prepare", files: Array.from(t.files, (f) => ({ name: f.name, size: f.size })) });
+    }
   });
 
   function readFiles(inputId) {

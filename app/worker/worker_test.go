@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -390,5 +391,23 @@ func TestWarmUp(t *testing.T) {
 	warmUp(50)
 	if session != nil || lastTables != nil || lastPlan != nil || existing != nil {
 		t.Error("warming up left a check behind")
+	}
+}
+
+// TestPrepare: a chosen file's "prepare" grows the heap to about what its
+// check will take, before the check (whose own reserve then finds it).
+func TestPrepare(t *testing.T) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	size := 16 << 20
+	handle(js.ValueOf(map[string]any{"type": "prepare", "files": []any{map[string]any{"name": "m.csv", "size": size}}}))
+	runtime.ReadMemStats(&after)
+	want := expectedMemory("m.csv", int64(size))
+	if got := int64(after.HeapIdle); got < want-8<<20 {
+		t.Errorf("after prepare %d MB of the heap is free, want about %d MB", got>>20, want>>20)
+	}
+	if after.HeapSys-before.HeapSys < uint64(want)/2 {
+		t.Errorf("the heap grew %d MB, want about %d MB", (after.HeapSys-before.HeapSys)>>20, want>>20)
 	}
 }
