@@ -97,7 +97,8 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		"Files are generated at bench time (`shared/benchdata`): 20 columns of household members with ids with leading zeros, "+
 		"real Excel dates, numbers, addresses and parent references; xlsx written by excelize, csv UTF-8 and Windows-1252. "+
 		"One fresh page per contender; times are wall time in the page; casegate's time is the reader worker's read + map + check "+
-		"(its start, the wasm instantiation, is listed apart); SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
+		"from Check; its start (the wasm instantiation, a warm-up on two made-up 2,000-row files, and the file's memory made ready: what the page does "+
+		"as soon as a file is chosen) is listed apart, and the targets give the sum too; SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
 		"`Rows()` in a worker. *casegate page* is the product itself: the signed-in import page of a real server, from pressing Check "+
 		"until the review is on screen (read, check, the answer decoded and rendered on the page's thread), with the page's own longest frame gap "+
 		"and JS heap. Memory: the JS heap grown on the page, or the wasm linear memory of a worker.\n\n",
@@ -146,7 +147,8 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 	b.WriteString("\n## Targets (goals, not test assertions)\n\n| target | measured | result |\n|---|---|---|\n")
 	if x, ok := by["members-100000.xlsx"]; ok {
 		c := x["casegate"]
-		fmt.Fprintf(&b, "| xlsx 100k read + checked ≤ 3 s | %.2f s | %s |\n", c.MS/1000, passFail(c.MS <= 3000))
+		fmt.Fprintf(&b, "| xlsx 100k read + checked ≤ 3 s (from Check) | %.2f s | %s |\n", c.MS/1000, passFail(c.MS <= 3000))
+		fmt.Fprintf(&b, "| the same from the file's choice, Check pressed at once (the worker's start, warm-up and memory included) | %.2f s | %s |\n", (c.MS+c.Startup)/1000, passFail(c.MS+c.Startup <= 3000))
 		if s, ok := x["sheetjs"]; ok {
 			fmt.Fprintf(&b, "| ≤ 0.35× SheetJS default | %.2f× | %s |\n", c.MS/s.MS, passFail(c.MS/s.MS <= 0.35))
 		}
@@ -163,7 +165,8 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 	}
 	if x, ok := by["members-100000.csv"]; ok {
 		c := x["casegate"]
-		fmt.Fprintf(&b, "| csv 100k read + checked ≤ 1 s | %.2f s | %s |\n", c.MS/1000, passFail(c.MS <= 1000))
+		fmt.Fprintf(&b, "| csv 100k read + checked ≤ 1 s (from Check) | %.2f s | %s |\n", c.MS/1000, passFail(c.MS <= 1000))
+		fmt.Fprintf(&b, "| the same from the file's choice, Check pressed at once | %.2f s | %s |\n", (c.MS+c.Startup)/1000, passFail(c.MS+c.Startup <= 1000))
 		if p, ok := x["papaparse"]; ok {
 			fmt.Fprintf(&b, "| ≤ 4× Papa Parse parse-only | %.2f× | %s |\n", c.MS/p.MS, passFail(c.MS/p.MS <= 4))
 		}
@@ -176,7 +179,7 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		s := load.Sizes[n]
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", n, mb(float64(s[0])), mb(float64(s[1])), mb(float64(s[2])))
 	}
-	fmt.Fprintf(&b, "\nTime until the sign-in page's app runs, over an emulated 20 Mbit/s link with 20 ms latency, empty cache: **%.0f ms**. The worker is loaded when a file is checked, not with the page.\n", load.TTI)
+	fmt.Fprintf(&b, "\nTime until the sign-in page's app runs, over an emulated 20 Mbit/s link with 20 ms latency, empty cache: **%.0f ms**. The worker is loaded when a file is chosen, not with the page.\n", load.TTI)
 	b.WriteString("\n## Natively (`go test -bench`, same machine, same run)\n\n")
 	b.WriteString(nativeTable(native))
 	b.WriteString(whyMissed)
