@@ -185,7 +185,9 @@ func TestBrowserBench(t *testing.T) {
 	// CASEGATE_BENCH_TOOLS=casegate,papaparse: only those contenders'
 	// runs, no page runs and no report (a quick look at one change).
 	only := os.Getenv("CASEGATE_BENCH_TOOLS")
-	if only != "" {
+	if only == "load" {
+		tools = nil
+	} else if only != "" {
 		tools = strings.Split(only, ",")
 	}
 	files := filepath.Join(cache, "files")
@@ -240,6 +242,9 @@ func TestBrowserBench(t *testing.T) {
 		}
 	}
 	if only != "" {
+		if strings.Contains(only, "load") { // CASEGATE_BENCH_TOOLS=load: the page load alone
+			pageLoad(t, ctx, root)
+		}
 		return
 	}
 	results = append(results, pageRuns(t, ctx, root, files, sizes)...)

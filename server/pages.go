@@ -25,9 +25,20 @@ func webApp(root string) http.Handler {
 		if strings.HasPrefix(r.URL.Path, "/web/") && serveCompressed(w, r, root) {
 			return
 		}
+		if path.Ext(r.URL.Path) == "" { // a page: its app's wasm starts downloading with it
+			w.Header().Add("Link", appWasmPreload)
+		}
 		h.ServeHTTP(w, r)
 	})
 }
+
+// appWasmPreload has the browser fetch the app's wasm as it receives a
+// page, rather than once app.js has run and the service worker's install
+// has started fetching too (interactive at 20 Mbit/s: 1.99–2.17 s against
+// 2.25–2.43 s without). go-app's app.js fetches it with a plain fetch (a
+// "cors" request with same-origin credentials), which only
+// crossorigin=anonymous matches: use-credentials fetched it twice.
+const appWasmPreload = "</web/app.wasm>; rel=preload; as=fetch; crossorigin=anonymous"
 
 // buildVersion names the build after the app's wasm, so browsers update
 // when it changes and not otherwise.

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +39,24 @@ func TestServeCompressed(t *testing.T) {
 		if rec.Code != http.StatusOK || rec.Body.String() != c.body || h.Get("Content-Encoding") != c.encoding || h.Get("Vary") != "Accept-Encoding" || h.Get("Content-Type") != c.ctype {
 			t.Errorf("%s with %q: %d %q, encoding %q, vary %q, type %q; want %q %q %q", c.path, c.accept, rec.Code, rec.Body.String(),
 				h.Get("Content-Encoding"), h.Get("Vary"), h.Get("Content-Type"), c.body, c.encoding, c.ctype)
+		}
+	}
+}
+
+// TestAppWasmPreload: a page tells the browser to fetch the app's wasm as
+// it arrives (matching go-app's own fetch of it, so it is fetched once);
+// other files do not.
+func TestAppWasmPreload(t *testing.T) {
+	root := t.TempDir()
+	for _, c := range []struct {
+		path    string
+		preload bool
+	}{{"/login", true}, {"/", true}, {"/import", true}, {"/app.js", false}, {"/manifest.webmanifest", false}} {
+		rec := httptest.NewRecorder()
+		webApp(root).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
+		link := rec.Header().Get("Link")
+		if got := strings.Contains(link, "</web/app.wasm>; rel=preload; as=fetch; crossorigin=anonymous"); got != c.preload {
+			t.Errorf("%s: Link %q; preload wanted: %v", c.path, link, c.preload)
 		}
 	}
 }
