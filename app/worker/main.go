@@ -274,17 +274,17 @@ func main() {
 	select {}
 }
 
+// warmRows is how many rows each made-up file of the warm-up has:
+// enough for the browser to optimise the hot code (1,000 left more of the
+// first check on baseline code; 3,000 made the start longer for little).
+const warmRows = 2000
+
 // idleGC is the collector's setting between checks; checkMemory the heap a
 // check may grow to before it collects. Nearly all a check allocates stays
 // live until it answers (the rows, their verdicts), so collecting while it
 // runs only costs: measured under node on 100k rows, the first check of a
 // worker took 3.7 s with the collector on and 2.7 s without, at the same
 // peak memory (320 MB); wasm memory never shrinks anyway.
-// warmRows is how many rows each made-up file of the warm-up has:
-// enough for the browser to optimise the hot code (1,000 left more of the
-// first check on baseline code; 3,000 made the start longer for little).
-const warmRows = 2000
-
 const (
 	idleGC      = 200
 	checkMemory = 1536 << 20
