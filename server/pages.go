@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"mime"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"casegate/app/ui"
@@ -28,9 +30,64 @@ func webApp(root string) http.Handler {
 		if path.Ext(r.URL.Path) == "" { // a page: its app's wasm starts downloading with it
 			w.Header().Add("Link", appWasmPreload)
 		}
+		if r.URL.Path == "/app.js" || r.URL.Path == "/goapp.js" {
+			serveAppJS(w, r, h)
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }
+
+// serveAppJS serves go-app's app.js with its service worker registered
+// once the app's wasm runs, not as the page starts: on a first visit the
+// worker's install fetches every cacheable file (the reader worker's 2 MB
+// among them), which shared the link with the app's own wasm and held the
+// page's start back. The page works offline from the same install, a
+// moment later.
+func serveAppJS(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	var b bufferedResponse
+	b.header = http.Header{}
+	h.ServeHTTP(&b, r)
+	body := b.body.Bytes()
+	if b.code == 0 || b.code == http.StatusOK {
+		body = registerAfterRun(body)
+	}
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(max(b.code, http.StatusOK))
+	_, _ = w.Write(body)
+}
+
+// The lines of go-app's app.js (v10) registerAfterRun moves: one call as
+// the script starts, and the app's start.
+const (
+	swAtStart = "\ngoappInitServiceWorker();\n"
+	appRun    = "go.run(wasm.instance);"
+)
+
+// registerAfterRun moves app.js's service worker registration after the
+// app's start, or leaves the script as it is when its lines are not
+// go-app's (TestAppJSRegistersAfterRun notices).
+func registerAfterRun(js []byte) []byte {
+	if bytes.Count(js, []byte(swAtStart)) != 1 || bytes.Count(js, []byte(appRun)) != 1 {
+		return js
+	}
+	js = bytes.Replace(js, []byte(swAtStart), []byte("\n"), 1)
+	return bytes.Replace(js, []byte(appRun), []byte(appRun+" goappInitServiceWorker(); // casegate: after the app's wasm is fetched"), 1)
+}
+
+// bufferedResponse holds a handler's answer.
+type bufferedResponse struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) WriteHeader(code int)        { b.code = code }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
 
 // appWasmPreload has the browser fetch the app's wasm as it receives a
 // page, rather than once app.js has run and the service worker's install

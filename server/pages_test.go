@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,21 @@ func TestAppWasmPreload(t *testing.T) {
 		if got := strings.Contains(link, "</web/app.wasm>; rel=preload; as=fetch; crossorigin=anonymous"); got != c.preload {
 			t.Errorf("%s: Link %q; preload wanted: %v", c.path, link, c.preload)
 		}
+	}
+}
+
+// TestAppJSRegistersAfterRun: go-app's app.js is served with its service
+// worker registered once, after the app's wasm runs (a go-app whose app.js
+// changed would be served unchanged: this notices).
+func TestAppJSRegistersAfterRun(t *testing.T) {
+	rec := httptest.NewRecorder()
+	webApp(t.TempDir()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.js", nil))
+	js := rec.Body.String()
+	run, reg := strings.Index(js, "go.run(wasm.instance);"), strings.Index(js, "goappInitServiceWorker();")
+	if rec.Code != http.StatusOK || strings.Count(js, "goappInitServiceWorker();") != 1 || run < 0 || reg < run {
+		t.Fatalf("%d: the registration at %d, the app's start at %d, %d registrations", rec.Code, reg, run, strings.Count(js, "goappInitServiceWorker();"))
+	}
+	if rec.Header().Get("Content-Length") != strconv.Itoa(len(js)) || !strings.Contains(rec.Header().Get("Content-Type"), "javascript") {
+		t.Errorf("headers %v", rec.Header())
 	}
 }
