@@ -388,7 +388,7 @@ func TestWarmUp(t *testing.T) {
 		}
 	}
 	session, lastTables, lastPlan = nil, nil, nil
-	warmUp(50)
+	warmUp(50, true, true)
 	if session != nil || lastTables != nil || lastPlan != nil || existing != nil {
 		t.Error("warming up left a check behind")
 	}
@@ -409,5 +409,16 @@ func TestPrepare(t *testing.T) {
 	}
 	if after.HeapSys-before.HeapSys < uint64(want)/2 {
 		t.Errorf("the heap grew %d MB, want about %d MB", (after.HeapSys-before.HeapSys)>>20, want>>20)
+	}
+	// A big file warms the code up first; a small one does not.
+	for _, c := range []struct {
+		size int
+		warm bool
+	}{{size, true}, {200 << 10, false}} {
+		n := warmed
+		handle(js.ValueOf(map[string]any{"type": "prepare", "files": []any{map[string]any{"name": "m.xlsx", "size": c.size}}}))
+		if (warmed > n) != c.warm {
+			t.Errorf("a %d KB file: warmed up %v, want %v", c.size>>10, warmed > n, c.warm)
+		}
 	}
 }
