@@ -631,10 +631,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	}
 	tablesMS := time.Since(encodeStart).Milliseconds()
 	var vparts jsParts
-	tablewire.StreamVerdicts(len(full.Rows), func(i int) tablewire.Verdict {
-		r := &full.Rows[i]
-		return tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
-	}, answerChunk, vparts.add)
+	streamVerdicts(&full, vparts.add)
 	verdicts := vparts.join()
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
@@ -666,6 +663,15 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		}
 	}
 	post(map[string]any{"type": "idle"}) // ready for an edit (the benchmark reads the memory then)
+}
+
+// streamVerdicts writes a plan's verdicts in the compact form, a chunk
+// at a time.
+func streamVerdicts(plan *engine.Plan, flush func([]byte)) {
+	tablewire.StreamVerdicts(len(plan.Rows), func(i int) tablewire.Verdict {
+		r := &plan.Rows[i]
+		return tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
+	}, answerChunk, flush)
 }
 
 // loadExport reads case export files (ours or CommCare's, csv or xlsx) into

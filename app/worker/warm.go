@@ -13,7 +13,6 @@ import (
 	"casegate/shared/engine"
 	"casegate/shared/sheet"
 	"casegate/shared/spec"
-	"casegate/shared/tablewire"
 )
 
 // warmUp reads and checks a small made-up file of each chosen format
@@ -50,10 +49,7 @@ func warmUp(rows int, xlsx, text bool) {
 			continue
 		}
 		api.StreamTables(ts, answerChunk, func([]byte) {})
-		tablewire.StreamVerdicts(len(plan.Rows), func(i int) tablewire.Verdict {
-			r := &plan.Rows[i]
-			return tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
-		}, answerChunk, func([]byte) {})
+		streamVerdicts(plan, func([]byte) {})
 		plan.Seal()
 	}
 }
