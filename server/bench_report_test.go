@@ -357,10 +357,11 @@ const whyMissed = `
   what the check will take and writes every page once (the first write to a page is a fault:
   ~8 µs on this host, ~0.3–0.8 s for a 100k-row check's memory). All of it happens while the
   person chooses the case type and presses Check. From Check, the xlsx targets are met and the
-  csv sits at ~1 s (0.95 and 1.03 s in the day's last two runs). Pressed at once, the person waits
-  for the start too (the "start" column: ~1.7–2.3 s at 100k rows, 0.4–0.8 s for small files, which
-  skip the warm-up); the sum is what the second line of each target shows, about what it was
-  before all this (csv 3.0 s, xlsx 4.2 s): the work moved ahead of Check, none was added.
+  csv sits at ~1 s (0.95, 1.03 and 1.01 s in the day's last three runs). Pressed at once, the
+  person waits for the start too (the "start" column: ~1.7–2.3 s at 100k rows, 0.4–0.8 s for
+  small files, which skip the warm-up); the sum is what the second line of each target shows,
+  about what it was before all this (csv 3.0 s, xlsx 4.2 s): the work moved ahead of Check, none
+  was added.
   The benchmark's page runs press Check at once, so they include what remains of the start.
 - **Seconds in the worker.** csv 100k from Check: ~0.1–0.3 s reading, ~0.5 s checking, ~0.2 s
   encoding the answer. In the benchmark's file every row names a parent that is not in it, so every
