@@ -31,10 +31,7 @@ func warmUp(rows int, xlsx, text bool) {
 	defer func() { _ = recover() }() // only ever a head start: never a reason for the worker to fail
 	warmed++
 	reg := casetype.NewRegistry(casetype.Builtins()...)
-	for _, f := range warmFiles(rows) {
-		if strings.HasSuffix(f.name, ".xlsx") && !xlsx || strings.HasSuffix(f.name, ".csv") && !text {
-			continue
-		}
+	for _, f := range warmFiles(rows, xlsx, text) {
 		book, err := sheet.ReadAt(f.name, bytes.NewReader(f.data), int64(len(f.data)), sheet.Options{})
 		if err != nil {
 			continue
@@ -62,11 +59,19 @@ type warmFile struct {
 	data           []byte
 }
 
-// warmFiles are the csv checked as members (dates, numbers, choices,
-// missing parents) and the workbook as households (addresses good and
-// bad), so between them they run each reader and each kind of field.
-func warmFiles(rows int) []warmFile {
-	return []warmFile{{"warm.csv", "member", warmCSV(rows)}, {"warm.xlsx", "household", warmXLSX(rows)}}
+// warmFiles are the made-up files of the formats asked for: the csv
+// checked as members (dates, numbers, choices, missing parents), the
+// workbook as households (addresses good and bad), so between them they
+// run each reader and each kind of field.
+func warmFiles(rows int, xlsx, text bool) []warmFile {
+	var fs []warmFile
+	if text {
+		fs = append(fs, warmFile{"warm.csv", "member", warmCSV(rows)})
+	}
+	if xlsx {
+		fs = append(fs, warmFile{"warm.xlsx", "household", warmXLSX(rows)})
+	}
+	return fs
 }
 
 // warmHeader and warmRow make a members file of the kinds of cells real
