@@ -4,17 +4,25 @@ importScripts("/web/wasm_exec.js");
 const go = new Go();
 let saveKey = ""; // where the page keeps its working import (casegate.js)
 
-// keep stores the tables as read under key, in the page's IndexedDB store
-// (a copy: the tables move to the page before the store is open).
-function keep(key, moving) {
-  const tables = moving.slice();
+// keep stores the tables as read under key, in the page's IndexedDB store,
+// before they move to the page. With the store open (it is opened when the
+// worker starts, as a file is chosen), put() clones them there and then;
+// otherwise they are copied first (a copy of tens of MB: slower).
+let store = null;
+function openStore(then) {
   const r = indexedDB.open("casegate", 1);
   r.onupgradeneeded = () => r.result.createObjectStore("kv");
-  r.onsuccess = () => {
-    const tx = r.result.transaction("kv", "readwrite");
+  r.onsuccess = () => then(r.result);
+}
+openStore((d) => { store = d; d.onversionchange = () => { d.close(); store = null; }; });
+function keep(key, moving) {
+  const put = (d, tables) => {
+    const tx = d.transaction("kv", "readwrite");
     tx.objectStore("kv").put({ tables, saved: Date.now() }, key);
-    tx.oncomplete = () => r.result.close();
   };
+  if (store) { put(store, moving); return; }
+  const tables = moving.slice();
+  openStore((d) => { put(d, tables); d.close(); });
 }
 const pending = [];
 self.onmessage = (e) => pending.push(e.data); // until Go takes over

@@ -157,42 +157,29 @@ func reserve(want int64, touch bool) {
 
 // prepare readies the worker for the chosen files while the person
 // chooses the rest and presses Check: a big file's formats warmed up (see
-// warmUp) and its check's memory reserved and touched.
+// warmUp), its check's memory reserved and touched, and the array
+// for its tables' form made (see room.go).
 func prepare(files js.Value) {
 	var size int64
 	var xlsx, text bool
-	for i := 0; i < files.Length(); i++ {
-		f := files.Index(i)
-		if s := f.Get("size"); s.Type() == js.TypeNumber {
-			size += int64(s.Int())
-		}
-		if isWorkbook(f.Get("name").String()) {
-			xlsx = true
-		} else {
-			text = true
-		}
-	}
+	eachFile(files, func(name string, n int64) {
+		size += n
+		xlsx = xlsx || isWorkbook(name)
+		text = text || !isWorkbook(name)
+	})
 	if size >= warmFrom {
 		warmUp(warmRows, xlsx, text)
 		runtime.GC() // the warm-up's garbage, before the memory is reserved
 	}
 	reserve(expectedFor(files), true)
+	makeRooms(files)
 }
 
 // expectedFor is expectedMemory for the files of a message (name, and
 // size or data).
 func expectedFor(files js.Value) int64 {
 	var want int64
-	for i := 0; i < files.Length(); i++ {
-		f := files.Index(i)
-		size := f.Get("size")
-		if d := f.Get("data"); d.Truthy() {
-			size = d.Get("length")
-		}
-		if size.Type() == js.TypeNumber {
-			want += expectedMemory(f.Get("name").String(), int64(size.Int()))
-		}
-	}
+	eachFile(files, func(name string, size int64) { want += expectedMemory(name, size) })
 	return want
 }
 
@@ -221,31 +208,6 @@ func jsBytes(b []byte) js.Value {
 // answerChunk is how much of an answer's form the worker holds before
 // handing it to JavaScript.
 const answerChunk = 1 << 20
-
-// jsParts collects bytes in JavaScript, a chunk at a time.
-type jsParts struct {
-	parts []js.Value
-	n     int
-}
-
-func (p *jsParts) add(b []byte) {
-	p.parts = append(p.parts, jsBytes(b))
-	p.n += len(b)
-}
-
-// join is the chunks as one Uint8Array.
-func (p *jsParts) join() js.Value {
-	if len(p.parts) == 1 {
-		return p.parts[0]
-	}
-	out := js.Global().Get("Uint8Array").New(p.n)
-	off := 0
-	for _, a := range p.parts {
-		out.Call("set", a, off)
-		off += a.Length()
-	}
-	return out
-}
 
 // int32Bytes is ns as bytes, little-endian (as Int32Array reads them on
 // every browser's platform).
@@ -418,7 +380,7 @@ func handle(msg js.Value) any {
 			tables = append(tables, ts...)
 		}
 		lastFiles, lastTables = files, tables
-		check(req, tables, reg, false, true)
+		check(req, tables, reg, false, true, in)
 	case "recheck":
 		// A restored import sends the tables as read (kept in IndexedDB)
 		// beside the page's request, whose edits are applied below.
@@ -437,7 +399,7 @@ func handle(msg js.Value) any {
 			return nil
 		}
 		fresh := req.Tables != nil
-		check(req, lastTables, casetype.NewRegistry(req.CaseTypes...), !req.SendTables, fresh)
+		check(req, lastTables, casetype.NewRegistry(req.CaseTypes...), !req.SendTables, fresh, js.Undefined())
 	}
 	return nil
 }
@@ -530,7 +492,11 @@ var (
 
 // check checks tables (fresh: just read or sent by the page) and posts the
 // plan; recheck leaves the tables out of the answer (the page has them).
-func check(req request, tables []engine.Table, reg casetype.Registry, recheck, fresh bool) {
+// check checks tables and posts the answer: the verdicts and, unless
+// recheck, the tables' form, each written into an array (see room.go)
+// sized for the files read (undefined: not read now; the tables' array is
+// then of their form's exact size).
+func check(req request, tables []engine.Table, reg casetype.Registry, recheck, fresh bool, files js.Value) {
 	in := engine.Input{Tables: tables, Registry: reg, Choices: req.Choices, Unhashed: true} // hashed after the answer
 	if err := json.Unmarshal(req.Spec, &in.Spec); err != nil {
 		fail(fmt.Errorf("bad spec: %w", err))
@@ -602,19 +568,21 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
 	encodeStart := time.Now()
 	if !recheck {
-		// Written straight into one buffer of the form's exact size: chunks
-		// joined at the end were a second copy (~0.1 s at 100k rows).
-		out := js.Global().Get("Uint8Array").New(api.TablesSize(tables))
-		off, valid := 0, true
+		// Written straight into one array, no chunks joined at the end (a
+		// second copy, ~0.1 s at 100k rows).
+		exact := func() int { return api.TablesSize(tables) }
+		var out js.Value
+		if files.IsUndefined() {
+			out = js.Global().Get("Uint8Array").New(exact())
+		} else {
+			out = takeRoom(0, files)
+		}
+		w, valid := jsWriter{buf: out, need: exact}, true
 		ix := api.StreamTables(tables, answerChunk, func(b []byte) {
 			valid = valid && utf8.Valid(b) // a chunk holds whole texts
-			js.CopyBytesToJS(out.Call("subarray", off, off+len(b)), b)
-			off += len(b)
+			w.write(b)
 		})
-		tb = out
-		if off != out.Length() {
-			panic(fmt.Sprintf("the tables' form is %d bytes, sized %d", off, out.Length()))
-		}
+		tb = w.bytes(true)
 		if !valid { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
 			wt := api.FromEngine(tables)
 			for _, t := range wt {
@@ -633,9 +601,15 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 		index = string(ij)
 	}
 	tablesMS := time.Since(encodeStart).Milliseconds()
-	var vparts jsParts
-	streamVerdicts(&full, vparts.add)
-	verdicts := vparts.join()
+	var vw jsWriter
+	if files.IsUndefined() {
+		vw.buf = js.Global().Get("Uint8Array").New(72*len(full.Rows) + 1024)
+	} else {
+		vw.buf = takeRoom(1, files)
+	}
+	vw.need = func() int { return 2 * vw.buf.Length() }
+	streamVerdicts(&full, vw.write)
+	verdicts := vw.bytes(false)
 	pj, _ := json.Marshal(plan)
 	mj, _ := json.Marshal(maps)
 	fj, _ := json.Marshal(lastFiles)

@@ -425,3 +425,49 @@ func TestPrepare(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerRooms: a check's tables and verdicts are the same whether the
+// arrays for them were made when the file was chosen, at a size too small
+// (a workbook's shared strings written out in every cell) or too big, or
+// not at all; an estimate well over the tables is cut to size.
+func TestAnswerRooms(t *testing.T) {
+	p, err := benchdata.File(t.TempDir(), 300, "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(prepared int) (tables, verdicts string, slack int) {
+		posted = nil
+		if prepared >= 0 {
+			handle(js.ValueOf(map[string]any{"type": "prepare", "files": []any{map[string]any{"name": "members.csv", "size": prepared}}}))
+		}
+		res := lastResultOf(t, checkMsg("members.csv", data, baseRequest()))
+		tb := res.Get("tables")
+		return textOf(tb), textOf(res.Get("verdicts")), tb.Get("buffer").Get("byteLength").Int() - tb.Length()
+	}
+	wantT, wantV, _ := answer(-1)
+	if !strings.Contains(wantT, "M-0000299") || len(wantV) < 300 {
+		t.Fatalf("unprepared: tables %d bytes, verdicts %d", len(wantT), len(wantV))
+	}
+	for _, size := range []int{10, len(data), 20 * len(data)} {
+		gotT, gotV, slack := answer(size)
+		if gotT != wantT || gotV != wantV {
+			t.Errorf("prepared for %d bytes: tables %d bytes (want %d), verdicts %d (want %d)", size, len(gotT), len(wantT), len(gotV), len(wantV))
+		}
+		if slack > len(gotT)/8 {
+			t.Errorf("prepared for %d bytes: the page gets %d bytes it does not use", size, slack)
+		}
+		if !rooms[0].IsUndefined() || !rooms[1].IsUndefined() {
+			t.Errorf("prepared for %d bytes: the arrays were not used", size)
+		}
+	}
+}
+
+func lastResultOf(t *testing.T, msg js.Value) js.Value {
+	t.Helper()
+	handle(msg)
+	return lastResult(t)
+}
