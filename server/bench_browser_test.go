@@ -271,7 +271,8 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 	signIn(t, ctx, base, pw)
 	var out []benchResult
 	for _, n := range sizes {
-		for _, kind := range []string{"xlsx", "csv"} {
+		for _, run := range []struct{ kind, tool string }{{"xlsx", "casegate page"}, {"xlsx", "casegate page at once"}, {"csv", "casegate page"}, {"csv", "casegate page at once"}} {
+			kind := run.kind
 			p, err := benchdata.File(files, n, kind)
 			if err != nil {
 				t.Fatal(err)
@@ -291,6 +292,12 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 					t.Fatalf("setting the file: %v", err)
 				}
 				time.Sleep(200 * time.Millisecond)
+			}
+			// As a person does, the case type chosen and Check pressed once
+			// the page has made the worker ready for the file ("casegate
+			// page"), or Check pressed with the file's choice ("at once").
+			if run.tool == "casegate page" {
+				waitJS(t, ctx, "the worker ready for the file", `window.casegateLog.includes('worker: prepared')`)
 			}
 			// CASEGATE_PAGE_PROFILE=DIR writes the page thread's CPU profile
 			// of each run there (open it in Chrome's DevTools).
@@ -336,13 +343,13 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 					t.Fatal(err)
 				}
 				b, _ := json.Marshal(pr.Profile)
-				_ = os.WriteFile(filepath.Join(prof, filepath.Base(p)+".cpuprofile"), b, 0o644)
+				_ = os.WriteFile(filepath.Join(prof, strings.ReplaceAll(run.tool, " ", "-")+"-"+filepath.Base(p)+".cpuprofile"), b, 0o644)
 			}
 			if msg := js[string](t, ctx, `document.getElementById('error') ? document.getElementById('error').textContent : ''`); msg != "" {
 				t.Fatalf("the page on %s: %s", filepath.Base(p), msg)
 			}
 			all := js[string](t, ctx, `document.querySelector('#summary .filter').textContent`)
-			res := benchResult{Tool: "casegate page", File: filepath.Base(p), MS: r[0], Gap: r[1], Heap: r[2], After: after}
+			res := benchResult{Tool: run.tool, File: filepath.Base(p), MS: r[0], Gap: r[1], Heap: r[2], After: after}
 			if all == fmt.Sprintf("All %s", thousandsSep(n)) {
 				res.Rows = n
 			} else {

@@ -100,8 +100,9 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		"from Check; its start (the wasm instantiation, a warm-up on two made-up 2,000-row files, and the file's memory made ready: what the page does "+
 		"as soon as a file is chosen) is listed apart, and the targets give the sum too; SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
 		"`Rows()` in a worker. *casegate page* is the product itself: the signed-in import page of a real server, from pressing Check "+
-		"until the review is on screen (read, check, the answer decoded and rendered on the page's thread), with the page's own longest frame gap "+
-		"and JS heap. Memory: the JS heap grown on the page, or the wasm linear memory of a worker.\n\n",
+		"(once the page has made the worker ready for the chosen file) until the review is on screen (read, check, the answer decoded and "+
+		"rendered on the page's thread), with the page's own longest frame gap and JS heap; *at once* presses Check with the file's choice, "+
+		"so the person waits for the worker's start too. Memory: the JS heap grown on the page, or the wasm linear memory of a worker.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	by := map[string]map[string]benchResult{} // file → tool → result
 	var files []string
@@ -121,7 +122,7 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 	})
 	b.WriteString("## In the browser\n\n| file | contender | time | start | memory | longest frame gap | vs SheetJS | vs SheetJS tuned | vs Papa Parse |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, f := range files {
-		for _, tool := range []string{"casegate", "casegate page", "sheetjs", "sheetjs-tuned", "papaparse", "excelize"} {
+		for _, tool := range []string{"casegate", "casegate page", "casegate page at once", "sheetjs", "sheetjs-tuned", "papaparse", "excelize"} {
 			r, ok := by[f][tool]
 			if !ok {
 				continue
@@ -158,7 +159,10 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		fmt.Fprintf(&b, "| xlsx memory ≤ 150 MB | %s | %s |\n", mb(c.Mem), passFail(c.Mem <= 150e6))
 		fmt.Fprintf(&b, "| longest frame gap while checking ≤ 100 ms | %.0f ms | %s |\n", c.Gap, passFail(c.Gap <= 100))
 		if pg, ok := x["casegate page"]; ok {
-			fmt.Fprintf(&b, "| the page: xlsx 100k checked and on screen ≤ 3 s | %.2f s | %s |\n", pg.MS/1000, passFail(pg.MS <= 3000))
+			fmt.Fprintf(&b, "| the page: xlsx 100k checked and on screen ≤ 3 s (from Check) | %.2f s | %s |\n", pg.MS/1000, passFail(pg.MS <= 3000))
+			if at, ok := x["casegate page at once"]; ok {
+				fmt.Fprintf(&b, "| the same, Check pressed with the file's choice | %.2f s | %s |\n", at.MS/1000, passFail(at.MS <= 3000))
+			}
 			fmt.Fprintf(&b, "| the page's longest frame gap ≤ 100 ms | %.0f ms | %s |\n", pg.Gap, passFail(pg.Gap <= 100))
 			fmt.Fprintf(&b, "| the same in the 2 s after the review is on screen ≤ 100 ms | %.0f ms | %s |\n", pg.After, passFail(pg.After <= 100))
 		}

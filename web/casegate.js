@@ -31,6 +31,7 @@
       }
       const m = e.data;
       note("worker: " + (m && m.type));
+      if (m && m.type === "prepared") return; // (for the log: the page waits for nothing)
       if (m && m.type === "crash") stop();
       if (m && m.type === "result" && m.tables) current = m.tables;
       if (m && m.type === "need_tables" && current) { // a restarted worker

@@ -410,12 +410,13 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 		return
 	}
 	p.incoming = pl
-	// The answer is taken in steps, one a frame, each ~30–50 ms at 100k
-	// rows: the verdicts' bytes copied in (a string of tens of MB cost a
-	// UTF-8 encoding on the way into Go, so they come as bytes), the rows'
-	// numbers, the verdicts decoded a part at a time, then what the review
-	// derives from every row. Done in one task, the copy and the tables'
-	// rows alone held the page ~130 ms.
+	// The answer is taken in steps of about stepTime, a frame drawn
+	// between them: the verdicts' bytes copied in (a string of tens of MB
+	// cost a UTF-8 encoding on the way into Go, so they come as bytes), the
+	// rows' numbers, the verdicts decoded a part at a time, then what the
+	// review derives from every row. Done in one task, the copy and the
+	// tables' rows alone held the page ~130 ms; a frame after each piece
+	// (11 at 100k rows) waited ~0.2 s for frames in all.
 	var buf []byte
 	vb := m.raw.Get("verdicts")
 	if vb.Type() == app.TypeObject { // bytes (a Uint8Array)
@@ -427,12 +428,12 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 	var codes []codeCount
 	var groups []*pickGroup
 	var strips map[string]map[string][10]bool
-	const chunk = 4 << 20     // bytes copied a step
-	const part = 25000        // verdicts decoded a step: ~30 ms in the page's wasm
-	small := len(buf) < 1<<20 // a re-check after an edit shows at once
+	const chunk = 1 << 20 // bytes copied a piece: ~5 ms
+	const part = 5000     // verdicts decoded a piece: ~4 ms in the page's wasm
 	stage, copied := 0, 0
 	var run func(ctx app.Context)
 	run = func(ctx app.Context) {
+		began := time.Now()
 		for {
 			if p.incoming != pl { // a newer answer, or the import was dropped
 				return
@@ -484,7 +485,7 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 				return
 			}
 			stage++
-			if !small {
+			if time.Since(began) >= stepTime {
 				afterPaint(ctx, run)
 				return
 			}
@@ -493,6 +494,11 @@ func (p *importPage) takeResult(ctx app.Context, m workerMessage) {
 	p.progress = "Drawing the review…"
 	run(ctx)
 }
+
+// stepTime is how long takeResult works before the browser draws a frame:
+// its longest piece (grouping ambiguous parents) takes ~40 ms at 100k
+// rows, so a frame waits at most ~80 ms.
+const stepTime = 40 * time.Millisecond
 
 // indexOf reads where the tables' rows are in the worker's bytes: the
 // tables' heads, each with its rows' numbers, and where each table starts

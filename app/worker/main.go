@@ -292,6 +292,7 @@ func handle(msg js.Value) any {
 	switch msg.Get("type").String() {
 	case "prepare": // a file was chosen: made ready for before Check
 		prepare(msg.Get("files"))
+		post(map[string]any{"type": "prepared"})
 		return nil
 	case "index": // the server's case index, kept for every check
 		var ix api.CaseIndex
@@ -566,6 +567,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	// chunk at a time as they are written: whole, they were ~35 MB of wasm
 	// memory at 100k rows, reserved for good once used.
 	tb, index, nums, starts := js.Null(), "", js.Null(), js.Null()
+	var keep func() js.Value // the tables' form again, when it is sent
 	encodeStart := time.Now()
 	if !recheck {
 		// Written straight into one array, no chunks joined at the end (a
@@ -583,6 +585,11 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 			w.write(b)
 		})
 		tb = w.bytes(true)
+		keep = func() js.Value { // the same bytes again, for the page's store (see below)
+			k := jsWriter{buf: js.Global().Get("Uint8Array").New(w.off), need: exact}
+			api.StreamTables(tables, answerChunk, k.write)
+			return k.buf
+		}
 		if !valid { // the server reads it as JSON text: no stray bytes (rare: a damaged workbook)
 			wt := api.FromEngine(tables)
 			for _, t := range wt {
@@ -595,6 +602,8 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 			var s string
 			s, ix = tablewire.EncodeIndexed(wt)
 			tb = jsBytes([]byte(s))
+			kept := tb.Call("slice")
+			keep = func() js.Value { return kept }
 		}
 		nums, starts = jsBytes(int32Bytes(ix.Nums)), jsBytes(int32Bytes(ix.Starts))
 		ij, _ := json.Marshal(ix)
@@ -626,6 +635,12 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	debug.SetMemoryLimit(int64(ms.Sys))
 	defer debug.SetMemoryLimit(math.MaxInt64)
 	post(map[string]any{"type": "hash", "hash": full.Seal()})
+	// The page keeps the tables in IndexedDB so a reload loses nothing
+	// (web/worker.js): the copy it stores is made now, the answer gone, as
+	// the person reads it (before the answer, storing took ~0.2 s of it).
+	if kt := self.Get("keepTables"); keep != nil && kt.Type() == js.TypeFunction {
+		kt.Invoke(keep())
+	}
 	lastChoices = req.Choices
 	if session != nil {
 		// The error file is made again from the session when asked for:
@@ -645,7 +660,11 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 // streamVerdicts writes a plan's verdicts in the compact form, a chunk
 // at a time.
 func streamVerdicts(plan *engine.Plan, flush func([]byte)) {
-	tablewire.StreamVerdicts(len(plan.Rows), func(i int) tablewire.Verdict {
+	issues := 0
+	for i := range plan.Rows {
+		issues += len(plan.Rows[i].Issues)
+	}
+	tablewire.StreamVerdicts(len(plan.Rows), issues, func(i int) tablewire.Verdict {
 		r := &plan.Rows[i]
 		return tablewire.Verdict{File: r.File, Sheet: r.Sheet, Row: r.Row, Action: string(r.Action), CaseType: r.CaseType, Issues: r.Issues}
 	}, answerChunk, flush)

@@ -404,8 +404,12 @@ func TestPrepare(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	size := 16 << 20
+	posted = nil
 	handle(js.ValueOf(map[string]any{"type": "prepare", "files": []any{map[string]any{"name": "m.csv", "size": size}}}))
 	runtime.ReadMemStats(&after)
+	if len(posted) != 1 || posted[0].Get("type").String() != "prepared" {
+		t.Errorf("prepare posted %d messages, want one \"prepared\"", len(posted))
+	}
 	want := expectedMemory("m.csv", int64(size))
 	if got := int64(after.HeapIdle); got < want-8<<20 {
 		t.Errorf("after prepare %d MB of the heap is free, want about %d MB", got>>20, want>>20)
@@ -470,4 +474,26 @@ func lastResultOf(t *testing.T, msg js.Value) js.Value {
 	t.Helper()
 	handle(msg)
 	return lastResult(t)
+}
+
+// TestKeepsTables: after a check's answer the worker hands the page's
+// store (web/worker.js) the same tables the page got, once; a re-check
+// that sends no tables hands over nothing.
+func TestKeepsTables(t *testing.T) {
+	var kept []string
+	self.Set("keepTables", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		kept = append(kept, textOf(args[0]))
+		return nil
+	}))
+	defer self.Delete("keepTables")
+	csv := "external_id,name,dob\nM-1,Akinyi,2001-13-01\nM-2,Zoé,1999-05-05\n"
+	res := lastResultOf(t, checkMsg("members.csv", []byte(csv), baseRequest()))
+	if want := textOf(res.Get("tables")); len(kept) != 1 || kept[0] != want {
+		t.Fatalf("kept %q, want the tables sent: %q", kept, want)
+	}
+	rj, _ := json.Marshal(baseRequest())
+	lastResultOf(t, js.ValueOf(map[string]any{"type": "recheck", "request": string(rj)}))
+	if len(kept) != 1 {
+		t.Errorf("a re-check without tables kept %d times", len(kept)-1)
+	}
 }

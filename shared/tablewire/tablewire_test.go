@@ -183,6 +183,20 @@ func TestVerdictReaderParts(t *testing.T) {
 	if _, err := r.Read(len(many)); err == nil {
 		t.Error("trailing bytes read without error")
 	}
+	// Room for the issues is made once, from the count the form gives:
+	// the reader, its rows and its issues, whatever the number of rows.
+	for i := 0; i < 8; i++ {
+		many = append(many, many...)
+	}
+	enc = EncodeVerdicts(many)
+	if a := testing.AllocsPerRun(5, func() {
+		r, _ := NewVerdictReader(enc)
+		for done := false; !done; {
+			done, _ = r.Read(1000)
+		}
+	}); a > 3 {
+		t.Errorf("reading %d verdicts took %.0f allocations, want 3", len(many), a)
+	}
 }
 
 // TestSharedCandidates: rows of a missing parent carry the same offer; it
@@ -258,9 +272,17 @@ func TestStreamVerdicts(t *testing.T) {
 	want := EncodeVerdicts(many)
 	for _, chunk := range []int{1, 64, 1 << 20} {
 		var got []byte
-		StreamVerdicts(len(many), func(i int) Verdict { return many[i] }, chunk, func(b []byte) { got = append(got, b...) })
+		StreamVerdicts(len(many), issuesOf(many), func(i int) Verdict { return many[i] }, chunk, func(b []byte) { got = append(got, b...) })
 		if string(got) != want {
 			t.Errorf("chunk %d: streamed %d bytes, want %d", chunk, len(got), len(want))
 		}
 	}
+}
+
+func issuesOf(vs []Verdict) int {
+	n := 0
+	for _, v := range vs {
+		n += len(v.Issues)
+	}
+	return n
 }
