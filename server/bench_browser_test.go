@@ -50,6 +50,15 @@ async function run(tool, file) {
       // prepares the file's memory when the file is chosen ("start", the
       // person then choosing and pressing Check); the time is from Check.
       const w = new Worker("/web/worker.js");
+      // The page hands a new worker the project's case index first (here
+      // 450 cases, as the demo's): parents and updates are matched there.
+      const cs = [];
+      for (let i = 0; i < 150; i++) {
+        const hh = ("a" + i).padStart(32, "0");
+        cs.push([hh, "household", "HH-" + String(i).padStart(4, "0"), "Household " + i, "owner", "", "", "2024-01-01"]);
+        for (let j = 0; j < 2; j++) cs.push([("b" + i + "x" + j).padStart(32, "0"), "member", "M-" + i + "-" + j, "Member " + i, "owner", hh, "household", "2024-01-01"]);
+      }
+      w.postMessage({ type: "index", index: JSON.stringify({ domain: "demo", generated: "2026-01-01T00:00:00Z", cases: cs }) });
       w.postMessage({ type: "prepare", files: [{ name: file, size: buf.byteLength }] });
       w.onerror = (e) => reject(e.message);
       w.onmessage = (e) => {

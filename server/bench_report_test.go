@@ -97,7 +97,7 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		"Files are generated at bench time (`shared/benchdata`): 20 columns of household members with ids with leading zeros, "+
 		"real Excel dates, numbers, addresses and parent references; xlsx written by excelize, csv UTF-8 and Windows-1252. "+
 		"One fresh page per contender; times are wall time in the page; casegate's time is the reader worker's read + map + check "+
-		"from Check; its start (the wasm instantiation, a warm-up on two made-up 2,000-row files, and the file's memory made ready: what the page does "+
+		"from Check (against a case index of 450 existing cases, as the page's worker has the project's); its start (the wasm instantiation, a warm-up on two made-up 2,000-row files, and the file's memory made ready: what the page does "+
 		"as soon as a file is chosen) is listed apart, and the targets give the sum too; SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
 		"`Rows()` in a worker. *casegate page* is the product itself: the signed-in import page of a real server, from pressing Check "+
 		"(once the page has made the worker ready for the chosen file) until the review is on screen (read, check, the answer decoded and "+

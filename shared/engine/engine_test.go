@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -172,6 +173,45 @@ func TestCheck_Deterministic(t *testing.T) {
 	}
 	if strings.TrimSpace(string(want)) != lines[0] {
 		t.Errorf("plan hash %s differs from the native golden %s", lines[0], strings.TrimSpace(string(want)))
+	}
+}
+
+// lookupOnly is a Lookup that answers only what it is asked, as a
+// database does.
+type lookupOnly struct{ m *MemoryCases }
+
+func (l lookupOnly) CasesByID(ids []string) (map[string]model.Case, error) {
+	return l.m.CasesByID(ids)
+}
+func (l lookupOnly) CasesByExternalID(ids []string) (map[string][]model.Case, error) {
+	return l.m.CasesByExternalID(ids)
+}
+
+// TestCheck_MemoryCasesAsLookup: cases held in memory are looked up in
+// their own maps; the plan is the one a database's answers give (matches,
+// the ambiguous parent, the missing one, HH-1 found).
+func TestCheck_MemoryCasesAsLookup(t *testing.T) {
+	in := input(t)
+	mem, err := Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in = input(t)
+	in.Existing = lookupOnly{NewMemoryCases(existing)}
+	db, err := Check(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mj, _ := json.Marshal(mem.Rows)
+	dj, _ := json.Marshal(db.Rows)
+	if mem.Hash != db.Hash || string(mj) != string(dj) {
+		t.Errorf("in memory:\n%s\nas a lookup:\n%s", mj, dj)
+	}
+	if r := row(mem, "h.csv", 2); r == nil || r.CaseID != "h1" {
+		t.Errorf("HH-1 is case h1: %+v", r)
+	}
+	if r := row(mem, "m.csv", 3); r == nil || codes(r) != "parent_ambiguous" {
+		t.Errorf("M-2's parent HH-DUP is two cases: %+v", r)
 	}
 }
 

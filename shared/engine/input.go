@@ -95,6 +95,8 @@ func TablesFromBook(file string, book *sheet.Book, caseType string, explicit boo
 // MemoryCases is a Lookup over cases held in memory (a case export, the
 // page's cached index).
 type MemoryCases struct {
+	// Read, never written, once made: a check looks its keys up here
+	// directly (see matchExisting).
 	byID  map[string]model.Case
 	byExt map[string][]model.Case
 }

@@ -12,7 +12,12 @@ import (
 func (c *checker) matchExisting() error {
 	byID := map[string]model.Case{}
 	byExt := map[string][]model.Case{}
-	if c.in.Existing != nil {
+	if m, ok := c.in.Existing.(*MemoryCases); ok && m != nil {
+		// Every case is in memory already: its maps are looked up as they
+		// are (listing and sorting the rows' keys first, for a database's
+		// batched queries, was a fifth of a 100k-row check in the browser).
+		byID, byExt = m.byID, m.byExt
+	} else if c.in.Existing != nil {
 		ids, exts := c.lookupKeys()
 		var err error
 		if len(ids) > 0 {
