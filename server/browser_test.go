@@ -435,4 +435,30 @@ func TestBrowser_ReadingSettings(t *testing.T) {
 	js[bool](t, ctx, `(() => { const s = document.getElementById('encoding'); s.value = 'utf-8'; s.dispatchEvent(new Event('change', {bubbles: true})); return true })()`)
 	waitJS(t, ctx, "the encoding error", `!!document.getElementById('error') && document.getElementById('error').textContent.includes('not valid UTF-8')`)
 	shot(t, ctx, "8-encoding")
+
+	// A file dropped on the page, not on the input, is the file chosen: the
+	// page allows the drop, the input holds the file, the worker prepares,
+	// and Check reads it.
+	js[bool](t, ctx, `(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File(["external_id,name,village\nHH-8101,Dropped household,Meru\n"], "dropped.csv", { type: "text/csv" }));
+		const at = document.querySelector('h1');
+		const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+		at.dispatchEvent(over);
+		window.__dropAllowed = over.defaultPrevented && document.body.classList.contains('dropping');
+		const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+		at.dispatchEvent(drop);
+		window.__dropTaken = drop.defaultPrevented && !document.body.classList.contains('dropping');
+		return true })()`)
+	if !js[bool](t, ctx, `window.__dropAllowed && window.__dropTaken`) {
+		t.Error("the page did not take the dropped file")
+	}
+	if n := js[string](t, ctx, `Array.from(document.getElementById('file-input').files, (f) => f.name).join()`); n != "dropped.csv" {
+		t.Fatalf("after the drop the file input holds %q", n)
+	}
+	waitJS(t, ctx, "the worker told of the dropped file", `window.casegateLog.includes('post: prepare') || window.casegateLog.includes('post: prepare (queued)')`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("check-btn"))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the dropped file checked", `!!document.getElementById('summary') && document.getElementById('grid').textContent.includes('Dropped household')`)
 }

@@ -76,6 +76,34 @@
     }
   });
 
+  // A spreadsheet dropped anywhere on the import page is the file chosen:
+  // it goes into the file input (whose "change" starts the worker above).
+  // Dropped on a file input itself (the case export's), it is that input's.
+  // Elsewhere a dropped file does nothing: the browser would open it in
+  // place of the app, and the work on the page with it.
+  const dragsFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
+  const ownInput = (e) => e.target && e.target.tagName === "INPUT" && e.target.type === "file";
+  document.addEventListener("dragover", (e) => {
+    if (!dragsFiles(e) || ownInput(e)) return;
+    e.preventDefault(); // (a drop is allowed only where dragover was cancelled)
+    const here = !!document.getElementById("file-input");
+    e.dataTransfer.dropEffect = here ? "copy" : "none";
+    document.body.classList.toggle("dropping", here);
+  });
+  document.addEventListener("dragleave", (e) => {
+    if (!e.relatedTarget) document.body.classList.remove("dropping"); // left the window
+  });
+  document.addEventListener("drop", (e) => {
+    document.body.classList.remove("dropping");
+    if (!dragsFiles(e) || ownInput(e)) return;
+    e.preventDefault();
+    const input = document.getElementById("file-input");
+    if (!input || e.dataTransfer.files.length === 0) return;
+    input.files = e.dataTransfer.files;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    input.focus();
+  });
+
   function readFiles(inputId) {
     const input = document.getElementById(inputId);
     const files = input && input.files ? Array.from(input.files) : [];

@@ -899,7 +899,7 @@ func (p *importPage) renderSettings() app.UI {
 		p.applySpec(ctx.JSSrc().Get("value").String())
 	}, specs...)
 	return app.Form().Class("settings panel").OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.check(ctx, e) }).Body(
-		field("file-input", "Spreadsheet (xlsx or csv; two files for parents and children)",
+		field("file-input", "Spreadsheet (xlsx or csv, chosen or dropped on the page; two files for parents and children)",
 			app.Input().ID("file-input").Type("file").Multiple(true).Accept(".xlsx,.csv,.txt,.tsv")),
 		field("case-type", "Case type (a file named after one, e.g. members.csv, uses it)", choose("case-type", &p.caseType, types...)),
 		field("saved-spec", "Saved spec", savedSpec),
