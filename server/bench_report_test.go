@@ -96,7 +96,8 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 	fmt.Fprintf(&b, "# Benchmarks\n\nWritten by `make bench` on %s (%s, %d cores, %s/%s, %s), chromium headless. "+
 		"Files are generated at bench time (`shared/benchdata`): 20 columns of household members with ids with leading zeros, "+
 		"real Excel dates, numbers, addresses and parent references; xlsx written by excelize, csv UTF-8 and Windows-1252. "+
-		"One fresh page per contender; times are wall time in the page; casegate's time is the reader worker's read + map + check "+
+		"One fresh page per run; at 100k rows every contender but excelize runs three times and the run of median time is shown "+
+		"(this host's noise is ±30%% from one run to the next); times are wall time in the page; casegate's time is the reader worker's read + map + check "+
 		"from Check (against a case index of 450 existing cases, as the page's worker has the project's); its start (the wasm instantiation, a warm-up on two made-up 2,000-row files, and the file's memory made ready: what the page does "+
 		"as soon as a file is chosen) is listed apart, and the targets give the sum too; SheetJS and Papa Parse only parse, on the page's thread; excelize runs its "+
 		"`Rows()` in a worker. *casegate page* is the product itself: the signed-in import page of a real server, from pressing Check "+
@@ -354,24 +355,36 @@ const whyMissed = `
   compositor, the worker, the browser's background compiler and the test's server share the two
   cores (one run showed 283 ms on the otherwise idle benchmark page while a worker started).
 - **From Check, and from the file's choice.** The page starts the reader worker when a file is
-  chosen and tells it the file's name and size ("prepare"): for a file of 4 MB or more it reads
-  and checks a made-up 2,000-row file of the same format once (the browser compiles wasm in
-  tiers, and a big file's first check otherwise ran mostly on baseline code: a worker's second
-  check of the same 100k-row file took 1.2 s where its first took 2.0 s), then grows its heap to
-  what the check will take and writes every page once (the first write to a page is a fault:
-  ~8 µs on this host, ~0.3–0.8 s for a 100k-row check's memory). All of it happens while the
-  person chooses the case type and presses Check. From Check, the xlsx targets are met and the
-  csv sits at ~1 s (0.95, 1.03 and 1.01 s in the day's last three runs). Pressed at once, the
-  person waits for the start too (the "start" column: ~1.7–2.3 s at 100k rows, 0.4–0.8 s for
-  small files, which skip the warm-up); the sum is what the second line of each target shows,
-  about what it was before all this (csv 3.0 s, xlsx 4.2 s): the work moved ahead of Check, none
-  was added.
-  The benchmark's page runs press Check at once, so they include what remains of the start.
-- **Seconds in the worker.** csv 100k from Check: ~0.1–0.3 s reading, ~0.5 s checking, ~0.2 s
-  encoding the answer. In the benchmark's file every row names a parent that is not in it, so every
-  row gets its own message and a new-parent offer. Natively the same check takes ~0.3 s of CPU;
-  wasm runs it ~2× slower once optimised, on one thread. The xlsx spends ~1.2–1.4 s reading
-  (inflating ~100 MB of XML and scanning it) before any check.
+  chosen (or dropped) and tells it the file's name and size ("prepare"): for a file of 4 MB or
+  more it reads and checks a made-up 2,000-row file of the same format once (the browser compiles
+  wasm in tiers, and a big file's first check otherwise ran mostly on baseline code: a worker's
+  second check of the same 100k-row file took 1.2 s where its first took 2.0 s), then grows its
+  heap to what the check will take and writes every page once (the first write to a page is a
+  fault: ~8 µs on this host, ~0.3–0.8 s for a 100k-row check's memory), and makes the arrays its
+  answer will be written into (tables and verdicts, ~30 MB at 100k rows: made at the answer,
+  their first writes were ~0.1 s of it). All of it happens while the person chooses the case type
+  and presses Check. Pressed at once, the person waits for the start too (the "start" column:
+  ~1–2.4 s at 100k rows, 0.4–0.8 s for small files, which skip the warm-up): the second line of
+  each target and the page's *at once* runs. Checking a file on code not yet optimised costs about
+  what the warm-up does, so the start is not work added; it is the browser's compiler, paid
+  before Check rather than after it. A returning visit may start faster (browsers cache
+  optimised wasm), which this benchmark, on a fresh profile, does not see.
+- **Seconds in the worker.** csv 100k from Check: ~0.1 s reading, ~0.5 s checking, ~0.07 s
+  writing the answer (0.17 s when its arrays were made, and sized by a pass over every cell, at
+  the answer). In the benchmark's file every row names a parent that is not in it, so every row
+  gets its own message and a new-parent offer. Natively the same check takes ~0.3 s of CPU; wasm
+  runs it ~2× slower once optimised, on one thread. The xlsx spends ~1.2–1.5 s reading (inflating
+  ~100 MB of XML, ~0.4 s, and scanning it) before any check. The worker matches against a case
+  index as the page's does: looking the index's cases up by listing and sorting every row's keys
+  first (as a database's batched queries need) had doubled the check (csv 0.73 → 1.44 s, 157 MB);
+  cases held in memory are now looked up in their own maps.
+- **The page after the worker** (the page runs): the answer is copied in, its verdicts decoded
+  and what the review derives (counts, parent groups, column strips) computed in steps of about
+  40 ms with a frame drawn between, then the review is drawn in a frame of its own (go-app's
+  render and the browser's layout, ~0.1 s at 100k rows: the longest frame the page shows, and
+  the one that can pass 100 ms on this host). ~0.3 s for the csv, ~0.5 s for the xlsx, after the
+  worker's answer. The page keeps the tables in IndexedDB so a reload loses nothing; the worker
+  stores a copy after the answer (before it, the store's clone took ~0.2 s of the wait).
 - **Interactive at 20 Mbit/s** (emulated by chromium, which delivered the app's 1.5 MB wasm at
   ~1 MB/s): the wasm's download is most of it (~1.45 s), then ~0.35 s compiling and starting the
   app. The page now preloads the wasm with its HTML and registers the service worker once the app
