@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,21 @@ func pageLoad(t *testing.T, ctx context.Context, root string) loadFigures {
 		st, _ := os.Stat(p + ".gz")
 		f.Sizes[name] = [3]int64{int64(len(raw)), st.Size(), br}
 	}
+	// Three loads, each from a server of its own (a new origin: nothing
+	// cached), the median reported.
+	var ttis []float64
+	for range 3 {
+		ttis = append(ttis, timeToInteractive(t, ctx, root))
+	}
+	slices.Sort(ttis)
+	f.TTI = ttis[1]
+	t.Logf("app.wasm %v, worker.wasm %v (raw, gzip, brotli); interactive after %.0f ms at 20 Mbit/s", f.Sizes["app.wasm"], f.Sizes["worker.wasm"], f.TTI)
+	return f
+}
+
+// timeToInteractive loads the sign-in page with an empty cache over an
+// emulated 20 Mbit/s link and is the milliseconds until its app runs.
+func timeToInteractive(t *testing.T, ctx context.Context, root string) float64 {
 	srv := httptest.NewServer(webApp(root))
 	defer srv.Close()
 	tab, cancel := chromedp.NewContext(ctx)
@@ -75,9 +91,7 @@ func pageLoad(t *testing.T, ctx context.Context, root string) loadFigures {
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`!document.getElementById('app-wasm-loader')`, chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
 		t.Fatal(err)
 	}
-	f.TTI = float64(time.Since(start).Milliseconds())
-	t.Logf("app.wasm %v, worker.wasm %v (raw, gzip, brotli); interactive after %.0f ms at 20 Mbit/s", f.Sizes["app.wasm"], f.Sizes["worker.wasm"], f.TTI)
-	return f
+	return float64(time.Since(start).Milliseconds())
 }
 
 func mb(b float64) string { return fmt.Sprintf("%.1f MB", b/1e6) }
@@ -184,7 +198,7 @@ func benchReport(rs []benchResult, load loadFigures, native, root string) string
 		s := load.Sizes[n]
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", n, mb(float64(s[0])), mb(float64(s[1])), mb(float64(s[2])))
 	}
-	fmt.Fprintf(&b, "\nTime until the sign-in page's app runs, over an emulated 20 Mbit/s link with 20 ms latency, empty cache: **%.0f ms**. The worker is loaded when a file is chosen, not with the page.\n", load.TTI)
+	fmt.Fprintf(&b, "\nTime until the sign-in page's app runs, over an emulated 20 Mbit/s link with 20 ms latency, empty cache (the median of three loads): **%.0f ms**. The worker is loaded when a file is chosen, not with the page.\n", load.TTI)
 	b.WriteString("\n## Natively (`go test -bench`, same machine, same run)\n\n")
 	b.WriteString(nativeTable(native))
 	b.WriteString(whyMissed)
@@ -338,8 +352,8 @@ const whyMissed = `
   less; a target in seconds missed while its ratio passes is the host.
 - **Memory in the worker** is read once the worker is idle again (the answer sent, hashed, the
   rows read again for quick re-checks): wasm memory never shrinks, so that is its peak. A 100k-row
-  xlsx takes ~135–144 MB, a UTF-8 csv ~142–146 MB, a Windows-1252 csv ~142 MB (decoded where it
-  lands, not beside its bytes); 190, 187 and 234 MB before the change that met the target. The
+  xlsx takes ~136–137 MB, a UTF-8 csv ~140–141 MB, a Windows-1252 csv ~141–142 MB (decoded where
+  it lands, not beside its bytes); 190, 187 and 234 MB before the change that met the target. The
   check runs without collections (with them it took ~2× as long), so its peak is what it
   allocates: a row's cells are one text and where each cell is in it (a csv row's a piece of the
   file, 8 bytes a cell where a string was 16; an xlsx row's texts copied out of a reused block), a
@@ -384,7 +398,11 @@ const whyMissed = `
   render and the browser's layout, ~0.1 s at 100k rows: the longest frame the page shows, and
   the one that can pass 100 ms on this host). ~0.3 s for the csv, ~0.5 s for the xlsx, after the
   worker's answer. The page keeps the tables in IndexedDB so a reload loses nothing; the worker
-  stores a copy after the answer (before it, the store's clone took ~0.2 s of the wait).
+  stores a copy after the answer (before it, the store's clone took ~0.2 s of the wait). The
+  page runs follow one another in one browser, and their *at once* times (xlsx ~2.8 s) are well
+  under the worker contender's start plus check (~4 s): consistent with the browser keeping the
+  worker's compiled, optimised module for the next worker of the same site, as it would for a
+  person's second import in a session. The worker contender's *start* column is the cold figure.
 - **Interactive at 20 Mbit/s** (emulated by chromium, which delivered the app's 1.5 MB wasm at
   ~1 MB/s): the wasm's download is most of it (~1.45 s), then ~0.35 s compiling and starting the
   app. The page now preloads the wasm with its HTML and registers the service worker once the app
