@@ -157,8 +157,8 @@ func reserve(want int64, touch bool) {
 
 // prepare readies the worker for the chosen files while the person
 // chooses the rest and presses Check: a big file's formats warmed up (see
-// warmUp), its check's memory reserved and touched, and the array
-// for its tables' form made (see room.go).
+// warmUp), its check's memory reserved and touched, and the arrays for
+// its answer made (see room.go).
 func prepare(files js.Value) {
 	var size int64
 	var xlsx, text bool
@@ -492,11 +492,10 @@ var (
 )
 
 // check checks tables (fresh: just read or sent by the page) and posts the
-// plan; recheck leaves the tables out of the answer (the page has them).
-// check checks tables and posts the answer: the verdicts and, unless
-// recheck, the tables' form, each written into an array (see room.go)
-// sized for the files read (undefined: not read now; the tables' array is
-// then of their form's exact size).
+// answer: the plan, its verdicts and, unless recheck (the page has them),
+// the tables' form, each form written into an array (see room.go) sized
+// for files, the files just read (undefined when none were: the tables'
+// array is then of their form's exact size).
 func check(req request, tables []engine.Table, reg casetype.Registry, recheck, fresh bool, files js.Value) {
 	in := engine.Input{Tables: tables, Registry: reg, Choices: req.Choices, Unhashed: true} // hashed after the answer
 	if err := json.Unmarshal(req.Spec, &in.Spec); err != nil {
