@@ -81,6 +81,7 @@ var (
 	lastPlan    *engine.Plan    // their plan (for the error file), when there is no session to make it again
 	lastChoices []engine.Choice // the choices it was made with
 	started     time.Time       // when the request came, for the timings in the result
+	saving      bool            // the page keeps the tables (its last check gave a save key)
 )
 
 var (
@@ -343,6 +344,7 @@ func handle(msg js.Value) any {
 	defer debug.SetGCPercent(idleGC)
 	switch msg.Get("type").String() {
 	case "check":
+		saving = msg.Get("save_key").Truthy() // as web/worker.js keeps it
 		in := msg.Get("files")
 		var files []fileInfo
 		var tables []engine.Table
@@ -637,7 +639,7 @@ func check(req request, tables []engine.Table, reg casetype.Registry, recheck, f
 	// The page keeps the tables in IndexedDB so a reload loses nothing
 	// (web/worker.js): the copy it stores is made now, the answer gone, as
 	// the person reads it (before the answer, storing took ~0.2 s of it).
-	if kt := self.Get("keepTables"); keep != nil && kt.Type() == js.TypeFunction {
+	if kt := self.Get("keepTables"); keep != nil && saving && kt.Type() == js.TypeFunction {
 		kt.Invoke(keep())
 	}
 	lastChoices = req.Choices

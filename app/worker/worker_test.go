@@ -477,8 +477,9 @@ func lastResultOf(t *testing.T, msg js.Value) js.Value {
 }
 
 // TestKeepsTables: after a check's answer the worker hands the page's
-// store (web/worker.js) the same tables the page got, once; a re-check
-// that sends no tables hands over nothing.
+// store (web/worker.js) the same tables the page got, once, when the page
+// keeps them (it gave a save key); a re-check that sends no tables hands
+// over nothing.
 func TestKeepsTables(t *testing.T) {
 	var kept []string
 	self.Set("keepTables", js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -487,7 +488,13 @@ func TestKeepsTables(t *testing.T) {
 	}))
 	defer self.Delete("keepTables")
 	csv := "external_id,name,dob\nM-1,Akinyi,2001-13-01\nM-2,Zoé,1999-05-05\n"
-	res := lastResultOf(t, checkMsg("members.csv", []byte(csv), baseRequest()))
+	lastResultOf(t, checkMsg("members.csv", []byte(csv), baseRequest()))
+	if len(kept) != 0 {
+		t.Fatal("tables kept for a page that keeps none (no save key)")
+	}
+	msg := checkMsg("members.csv", []byte(csv), baseRequest())
+	msg.Set("save_key", "casegate.work.demo")
+	res := lastResultOf(t, msg)
 	if want := textOf(res.Get("tables")); len(kept) != 1 || kept[0] != want {
 		t.Fatalf("kept %q, want the tables sent: %q", kept, want)
 	}
