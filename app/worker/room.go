@@ -2,7 +2,11 @@
 
 package main
 
-import "syscall/js"
+import (
+	"syscall/js"
+
+	"casegate/shared/sheet"
+)
 
 // A check's tables go to the page as one Uint8Array of ~1.2× a csv's size
 // (22 MB at 100k rows). Made at the answer, that array's first writes
@@ -23,19 +27,22 @@ func roomFor(name string, size int64) int64 {
 	return size*5/4 + 4<<10
 }
 
-// eachFile calls f with the name and size of each file of a message.
+// eachFile calls f with the name and size of each file of a message that
+// is within the reader's size limit: nothing is made ready for a file the
+// reader refuses (a 1 GB file chosen would have reserved 1 GiB).
 func eachFile(files js.Value, f func(name string, size int64)) {
 	if files.Type() != js.TypeObject {
 		return
 	}
+	most := sheet.DefaultLimits().MaxBytes
 	for i := 0; i < files.Length(); i++ {
 		file := files.Index(i)
 		size := file.Get("size")
 		if d := file.Get("data"); d.Truthy() {
 			size = d.Get("length")
 		}
-		if size.Type() == js.TypeNumber {
-			f(file.Get("name").String(), int64(size.Int()))
+		if size.Type() == js.TypeNumber && int64(size.Float()) <= most {
+			f(file.Get("name").String(), int64(size.Float()))
 		}
 	}
 }
@@ -63,8 +70,11 @@ func makeRooms(files js.Value) {
 		n[1] += verdictRoomFor(name, size)
 	})
 	for i := range rooms {
-		rooms[i] = js.Global().Get("Uint8Array").New(n[i])
-		rooms[i].Call("fill", 1) // (0 may be skipped: fresh memory reads as zeros already)
+		rooms[i] = js.Undefined()
+		if n[i] > 0 {
+			rooms[i] = js.Global().Get("Uint8Array").New(n[i])
+			rooms[i].Call("fill", 1) // (0 may be skipped: fresh memory reads as zeros already)
+		}
 	}
 }
 

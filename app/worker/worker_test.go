@@ -417,6 +417,13 @@ func TestPrepare(t *testing.T) {
 	if after.HeapSys-before.HeapSys < uint64(want)/2 {
 		t.Errorf("the heap grew %d MB, want about %d MB", (after.HeapSys-before.HeapSys)>>20, want>>20)
 	}
+	// A file over the reader's size limit gets nothing: reading refuses it.
+	runtime.ReadMemStats(&before)
+	handle(js.ValueOf(map[string]any{"type": "prepare", "files": []any{map[string]any{"name": "huge.csv", "size": 1 << 30}}}))
+	runtime.ReadMemStats(&after)
+	if after.HeapSys > before.HeapSys+32<<20 || !rooms[0].IsUndefined() {
+		t.Errorf("a 1 GiB file: the heap grew %d MB, arrays made: %v", (after.HeapSys-before.HeapSys)>>20, !rooms[0].IsUndefined())
+	}
 	// A big file warms the code up first; a small one does not.
 	for _, c := range []struct {
 		size int
