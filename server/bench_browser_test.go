@@ -28,7 +28,7 @@ import (
 	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 
-	"casegate/shared/benchdata"
+	"casegate/shared/benchdata/benchfile"
 )
 
 const benchPage = `<!doctype html><meta charset="utf-8"><title>bench</title>
@@ -221,7 +221,7 @@ func TestBrowserBench(t *testing.T) {
 	var results []benchResult
 	for _, n := range sizes {
 		for _, kind := range []string{"xlsx", "csv", "cp1252.csv"} {
-			p, err := benchdata.File(files, n, kind)
+			p, err := benchfile.File(files, n, kind)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -290,7 +290,7 @@ func pageRuns(t *testing.T, ctx context.Context, root, files string, sizes []int
 			var runs []benchResult
 			for range repeats(n, run.tool) {
 				kind := run.kind
-				p, err := benchdata.File(files, n, kind)
+				p, err := benchfile.File(files, n, kind)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -5,10 +5,15 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
+	"encoding/xml"
+	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"casegate/shared/api"
+	"casegate/shared/benchdata"
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
 	"casegate/shared/sheet"
@@ -59,14 +64,21 @@ type warmFile struct {
 	data           []byte
 }
 
-// warmFiles are the made-up files of the formats asked for: the csv
-// checked as members (dates, numbers, choices, missing parents), the
-// workbook as households (addresses good and bad), so between them they
-// run each reader and each kind of field.
+// warmFiles are the made-up files of the formats asked for (see
+// warmData): the csv checked as members, the workbook as households
+// (addresses typed), so between them they run each reader and each kind
+// of field.
 func warmFiles(rows int, xlsx, text bool) []warmFile {
 	var fs []warmFile
 	if text {
-		fs = append(fs, warmFile{"warm.csv", "member", warmCSV(rows)})
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		w.Write(benchdata.Header)
+		for _, r := range warmData(rows) {
+			w.Write(r.cells)
+		}
+		w.Flush() // (a bytes.Buffer takes every write)
+		fs = append(fs, warmFile{"warm.csv", "member", b.Bytes()})
 	}
 	if xlsx {
 		fs = append(fs, warmFile{"warm.xlsx", "household", warmXLSX(rows)})
@@ -74,67 +86,54 @@ func warmFiles(rows int, xlsx, text bool) []warmFile {
 	return fs
 }
 
-// warmHeader and warmRow make a members file of the kinds of cells real
-// ones hold: ids, names, parents (mostly missing), dates in two orders,
-// numbers, good and bad addresses, quoted text.
-var warmHeader = []string{"external_id", "name", "parent_external_id", "parent_type", "dob", "sex", "weight_kg", "phone",
-	"village", "address", "date_registered", "members", "notes"}
-
-// warmDate and warmNumber are the columns a workbook holds as dates (Excel
-// serials) and numbers.
-const warmDate, warmNumber = 4, 6
-
-// warmParent is the parent's column (its type the next), left out of the
-// workbook.
-const warmParent = 2
-
-func warmRow(i int) []string {
-	it := strconv.Itoa
-	parent := "HH-" + it(i/4)
-	if i%4 == 3 {
-		parent = "" // a member without a household
-	}
-	return []string{"M-" + it(i), "Person " + it(i%97), parent, "household",
-		it(1950+i%60) + "-0" + it(1+i%9) + "-1" + it(i%10), []string{"female", "male"}[i%2], it(3+i%90) + ".5",
-		"+254 7" + it(10000000+i), "Village " + it(i%13),
-		[]string{"1 Main St, Denver, CO, 80202, US", "5 King St, Toronto, XX, M5H 1A1, CA", "12 Moi Ave, Nairobi, , 00100, KE", ""}[i%4],
-		it(10+i%18) + "/0" + it(1+i%9) + "/2024", it(50 + i%120), "a note, with a comma"}
+type warmRow struct {
+	cells []string
+	dob   time.Time
 }
 
-func warmCSV(rows int) []byte {
-	var b bytes.Buffer
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if strings.ContainsAny(c, ",\"") {
-				b.WriteString(strconv.Quote(c)) // no quote or backslash in warmRow's cells
-			} else {
-				b.WriteString(c)
-			}
+// warmData is benchdata's members (ids, names, parents, dates in two
+// orders, numbers, addresses, quoted text), with what the benchmark's
+// rows lack for a warm-up of every path: a member without a household
+// every fourth row (created, not refused) and an address in a province
+// that does not exist every fifth.
+func warmData(n int) []warmRow {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	out := make([]warmRow, n)
+	for i := range out {
+		cells, dob := benchdata.Row(rng, i)
+		if i%4 == 3 {
+			cells[warmParent] = ""
 		}
-		b.WriteByte('\n')
+		if i%5 == 1 {
+			cells[warmAddress] = "5 King St, Toronto, XX, M5H 1A1, CA"
+		}
+		out[i] = warmRow{cells, dob}
 	}
-	line(warmHeader)
-	for i := range rows {
-		line(warmRow(i))
-	}
-	return b.Bytes()
+	return out
 }
 
-// warmXLSX is the same rows, without parents, as a workbook as Excel
-// writes one: shared strings, numbers, dates as serials in a date style.
+// The columns of benchdata's rows a workbook holds as a date (an Excel
+// serial in a date style) and as numbers, the parent's (its type the
+// next, both left out of the households workbook) and the address.
+const warmDate, warmParent, warmAddress = 4, 2, 9
+
+var warmNumbers = map[int]bool{6: true, 12: true}
+
+// warmXLSX is warmData, without parents, as a workbook as Excel
+// writes one: shared strings, numbers, dates as serials in a date style
+// (excelize, which benchfile writes with, is no part of the worker).
 func warmXLSX(rows int) []byte {
 	var sst []string
 	index := map[string]int{}
 	var sh strings.Builder
 	sh.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	excelEpoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	data := warmData(rows)
 	for r := 0; r <= rows; r++ {
-		cells := warmHeader
+		cells := benchdata.Header
 		if r > 0 {
-			cells = warmRow(r - 1)
-			cells[warmDate] = strconv.Itoa(20000 + r%20000)
+			cells = data[r-1].cells
+			cells[warmDate] = strconv.Itoa(int(data[r-1].dob.Sub(excelEpoch).Hours() / 24))
 		}
 		sh.WriteString(`<row r="` + strconv.Itoa(r+1) + `">`)
 		col := 0
@@ -142,12 +141,12 @@ func warmXLSX(rows int) []byte {
 			if c == warmParent || c == warmParent+1 {
 				continue // households have no parent
 			}
-			ref := string(rune('A'+col)) + strconv.Itoa(r+1)
+			ref := sheet.ColName(col+1) + strconv.Itoa(r+1)
 			col++
 			switch {
 			case r > 0 && c == warmDate:
 				sh.WriteString(`<c r="` + ref + `" s="1"><v>` + v + `</v></c>`)
-			case r > 0 && c == warmNumber:
+			case r > 0 && warmNumbers[c]:
 				sh.WriteString(`<c r="` + ref + `"><v>` + v + `</v></c>`)
 			case v != "":
 				k, ok := index[v]
@@ -165,7 +164,9 @@ func warmXLSX(rows int) []byte {
 	var ss strings.Builder
 	ss.WriteString(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
 	for _, s := range sst {
-		ss.WriteString(`<si><t>` + s + `</t></si>`) // no markup in warmRow's cells
+		ss.WriteString(`<si><t>`)
+		_ = xml.EscapeText(&ss, []byte(s))
+		ss.WriteString(`</t></si>`)
 	}
 	ss.WriteString(`</sst>`)
 	var b bytes.Buffer

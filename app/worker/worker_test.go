@@ -15,6 +15,7 @@ import (
 
 	"casegate/shared/api"
 	"casegate/shared/benchdata"
+	"casegate/shared/benchdata/benchfile"
 	"casegate/shared/casetype"
 	"casegate/shared/engine"
 	"casegate/shared/model"
@@ -275,7 +276,7 @@ func TestHashFollowsResult(t *testing.T) {
 // the answer.
 func TestWorkbookReadWhereItIs(t *testing.T) {
 	var buf bytes.Buffer
-	if err := benchdata.WriteXLSX(&buf, 300); err != nil {
+	if err := benchfile.WriteXLSX(&buf, 300); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -366,7 +367,7 @@ func TestWarmUp(t *testing.T) {
 			t.Fatalf("%s: %v", f.name, err)
 		}
 		rows := book.Sheets[0].Rows
-		if len(rows) != 40 || rows[0].Len() < len(warmHeader)-2 {
+		if len(rows) != 40 || rows[0].Len() < len(benchdata.Header)-2 {
 			t.Fatalf("%s: %d rows, %d cells", f.name, len(rows), rows[0].Len())
 		}
 		if f.name == "warm.xlsx" && rows[0].Cell(warmDate-2).Kind != sheet.KindDate {
@@ -442,7 +443,7 @@ func TestPrepare(t *testing.T) {
 // (a workbook's shared strings written out in every cell) or too big, or
 // not at all; an estimate well over the tables is cut to size.
 func TestAnswerRooms(t *testing.T) {
-	p, err := benchdata.File(t.TempDir(), 300, "csv")
+	p, err := benchfile.File(t.TempDir(), 300, "csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"casegate/shared/benchdata"
+	"casegate/shared/benchdata/benchfile"
 )
 
 var (
@@ -34,7 +34,7 @@ func benchFile(b *testing.B, n int, kind string) string {
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
-	p, err := benchdata.File(benchDir, n, kind)
+	p, err := benchfile.File(benchDir, n, kind)
 	if err != nil {
 		b.Fatal(err)
 	}

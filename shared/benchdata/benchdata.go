@@ -1,7 +1,8 @@
-// Package benchdata generates the benchmark files deterministically:
-// household and member cases, 20 columns (text, ids with leading zeros,
-// dates, numbers, addresses, parents), as csv (UTF-8 or Windows-1252) or xlsx
-// (written by excelize with real Excel dates). Benchmarks and `make bench`
+// Package benchdata generates household and member cases deterministically:
+// 20 columns (text, ids with leading zeros, dates, numbers, addresses,
+// parents), as rows or csv (UTF-8 or Windows-1252). It imports no excelize,
+// so the reader worker warms up on the same rows (app/worker/warm.go);
+// benchfile writes them as files, xlsx included. Benchmarks and `make bench`
 // generate them at run time; nothing large is committed.
 package benchdata
 
@@ -11,11 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Header is the 20 columns of a generated member file.
@@ -83,52 +80,6 @@ func (l latin1Writer) Write(p []byte) (int, error) {
 	return len(p), err
 }
 
-// WriteXLSX writes n rows as a workbook with the dob column as real dates.
-func WriteXLSX(w io.Writer, n int) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return err
-	}
-	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err != nil {
-		return err
-	}
-	hdr := make([]any, len(Header))
-	for i, h := range Header {
-		hdr[i] = h
-	}
-	if err := sw.SetRow("A1", hdr); err != nil {
-		return err
-	}
-	r := rand.New(rand.NewPCG(1, uint64(n)))
-	cells := make([]any, len(Header))
-	for i := 0; i < n; i++ {
-		row, dob := Row(r, i)
-		for j, v := range row {
-			cells[j] = v
-		}
-		cells[4] = excelize.Cell{StyleID: date, Value: dob}
-		cells[6] = mustFloat(row[6])
-		cells[12] = mustFloat(row[12])
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
-}
-
-func mustFloat(s string) float64 {
-	var f float64
-	_, _ = fmt.Sscan(s, &f)
-	return f
-}
-
 // HouseholdHeader is the 20 columns of a generated household file: every
 // row valid, so a check measures the engine rather than the report.
 var HouseholdHeader = []string{
@@ -162,36 +113,4 @@ func WriteHouseholdsCSV(w io.Writer, n int) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-// File writes (once) and returns the path of a generated file in dir:
-// kind is "csv", "cp1252.csv", "xlsx" (members) or "households.csv".
-func File(dir string, n int, kind string) (string, error) {
-	path := filepath.Join(dir, fmt.Sprintf("members-%d.%s", n, kind))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		return "", err
-	}
-	switch kind {
-	case "csv":
-		err = WriteCSV(f, n, false)
-	case "cp1252.csv":
-		err = WriteCSV(f, n, true)
-	case "xlsx":
-		err = WriteXLSX(f, n)
-	case "households.csv":
-		err = WriteHouseholdsCSV(f, n)
-	default:
-		err = fmt.Errorf("unknown kind %q", kind)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	return path, os.Rename(path+".tmp", path)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"casegate/shared/benchdata"
+	"casegate/shared/benchdata/benchfile"
 )
 
 // The benchmark files are the ones `make bench` uses (shared/benchdata: 100,000
@@ -28,7 +29,7 @@ func benchFiles(b *testing.B) ([]byte, []byte) {
 	b.Helper()
 	benchOnce.Do(func() {
 		var x, c bytes.Buffer
-		if benchErr = benchdata.WriteXLSX(&x, benchRows); benchErr != nil {
+		if benchErr = benchfile.WriteXLSX(&x, benchRows); benchErr != nil {
 			return
 		}
 		benchErr = benchdata.WriteCSV(&c, benchRows, false)
